@@ -1,0 +1,49 @@
+/** The contract between the server and an upstream (Vertex or the built-in mock). */
+import type { ProviderName } from "../config/schema.ts";
+import type { Message, MessagesRequest, StreamEvent } from "../wire/anthropic.ts";
+
+/** Where one request goes: the client-facing name plus the resolved Vertex coordinates. */
+export interface UpstreamTarget {
+  /** The model name exactly as the client sent it (echoed in responses). */
+  clientModel: string;
+  /** The Vertex model id, e.g. `claude-sonnet-4-5@20250929`. */
+  model: string;
+  project?: string;
+  region?: string;
+  location?: string;
+  publisher: string;
+  thinking_style?: "budget" | "adaptive";
+  max_tokens?: number;
+}
+
+export interface CallOptions {
+  target: UpstreamTarget;
+  /** Aborted when the client goes away or the request deadline passes. */
+  signal: AbortSignal;
+  requestId: string;
+  /** Called before each retry with the reason (HTTP status or "network"). */
+  onRetry?: (reason: number | "network", attempt: number, delayMs: number) => void;
+}
+
+export interface CallInfo {
+  /** Number of upstream attempts made (1 = no retry). */
+  attempts: number;
+  /** HTTP status of the final upstream response. */
+  upstreamStatus: number;
+  /** `request-id`/`x-request-id` of the upstream response, when it sent one. */
+  upstreamRequestId?: string;
+}
+
+export interface Provider {
+  readonly name: ProviderName;
+  /** Non-streaming call. Throws HttpError (already mapped to OpenAI semantics) on failure. */
+  complete(body: MessagesRequest, opts: CallOptions): Promise<CallInfo & { message: Message }>;
+  /**
+   * Streaming call. Resolves once the upstream answered 200 (retries happen before that); the events
+   * iterator yields decoded Anthropic events, including `{type:"error"}` frames, and throws HttpError
+   * when the upstream connection breaks or goes silent. `return()` on the iterator aborts the upstream.
+   */
+  stream(body: MessagesRequest, opts: CallOptions): Promise<CallInfo & { events: AsyncIterableIterator<StreamEvent> }>;
+  /** Optional readiness probe (e.g. a token can be minted). */
+  ready?(): Promise<void>;
+}
