@@ -66,3 +66,21 @@ export function defaultErrorType(status: number): OpenAIErrorType {
 export function badRequest(message: string, param: string | null = null, code: string | null = null): HttpError {
   return new HttpError(400, message, { type: "invalid_request_error", param, code });
 }
+
+/**
+ * A failed upstream exchange, before it is given OpenAI meaning (translate/errors.ts does that).
+ * `status` is the upstream HTTP status, or 0 when no response arrived.
+ */
+export class UpstreamError extends Error {
+  constructor(
+    readonly kind: "http" | "network" | "timeout" | "credentials",
+    readonly status: number,
+    /** Raw upstream body text (http), or a description of what failed. */
+    readonly body: string,
+    readonly headers?: Headers,
+    options?: ErrorOptions,
+  ) {
+    super(kind === "http" ? `upstream HTTP ${status}` : `upstream ${kind} error: ${body}`, options);
+    this.name = "UpstreamError";
+  }
+}

@@ -36,12 +36,12 @@ export interface CallInfo {
 
 export interface Provider {
   readonly name: ProviderName;
-  /** Non-streaming call. Throws HttpError (already mapped to OpenAI semantics) on failure. */
+  /** Non-streaming call. Throws UpstreamError (raw; the server maps it with translate/errors.ts). */
   complete(body: MessagesRequest, opts: CallOptions): Promise<CallInfo & { message: Message }>;
   /**
    * Streaming call. Resolves once the upstream answered 200 (retries happen before that); the events
-   * iterator yields decoded Anthropic events, including `{type:"error"}` frames, and throws HttpError
-   * when the upstream connection breaks or goes silent. `return()` on the iterator aborts the upstream.
+   * iterator yields decoded Anthropic events, including `{type:"error"}` frames, and throws UpstreamError
+   * (kind network/timeout) when the upstream connection breaks or goes silent. `return()` on the iterator aborts the upstream.
    */
   stream(body: MessagesRequest, opts: CallOptions): Promise<CallInfo & { events: AsyncIterableIterator<StreamEvent> }>;
   /** Optional readiness probe (e.g. a token can be minted). */

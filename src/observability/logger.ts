@@ -1,0 +1,91 @@
+/**
+ * The logger every module receives (never a global). consola underneath; `json` writes one object per
+ * line for journald, `pretty` is for terminals. Fields are structured, messages are short fragments.
+ */
+import { createConsola, LogLevels } from "consola";
+import type { LogFormat, LogLevel } from "../config/schema.ts";
+
+export type LogFields = Record<string, unknown>;
+
+export interface Logger {
+  trace(msg: string, fields?: LogFields): void;
+  debug(msg: string, fields?: LogFields): void;
+  info(msg: string, fields?: LogFields): void;
+  warn(msg: string, fields?: LogFields): void;
+  error(msg: string, fields?: LogFields): void;
+  /** A logger whose lines carry `tag`. */
+  withTag(tag: string): Logger;
+  /** True when `level` would be written (guard expensive debug work). */
+  enabled(level: LogLevel): boolean;
+}
+
+export interface LoggerOptions {
+  level: LogLevel;
+  format?: LogFormat;
+  /** Where lines go (default: stderr for pretty, stdout for json). For tests. */
+  write?: (line: string) => void;
+}
+
+const LEVEL_NUM: Record<LogLevel, number> = {
+  trace: LogLevels.trace,
+  debug: LogLevels.debug,
+  info: LogLevels.info,
+  warn: LogLevels.warn,
+  error: LogLevels.error,
+};
+
+export function createLogger(opts: LoggerOptions): Logger {
+  const format = opts.format ?? (process.stdout.isTTY ? "pretty" : "json");
+  const threshold = LEVEL_NUM[opts.level];
+  if (format === "json") return jsonLogger(threshold, opts.write ?? ((l) => process.stdout.write(l + "\n")), undefined);
+  const c = createConsola({ level: threshold, throttle: 0 });
+  return prettyLogger(c, threshold, undefined);
+}
+
+/** A logger that drops everything (library default, tests). */
+export const silentLogger: Logger = {
+  trace() {},
+  debug() {},
+  info() {},
+  warn() {},
+  error() {},
+  withTag() {
+    return silentLogger;
+  },
+  enabled() {
+    return false;
+  },
+};
+
+function jsonLogger(threshold: number, write: (line: string) => void, tag: string | undefined): Logger {
+  const emit = (level: LogLevel) => (msg: string, fields?: LogFields) => {
+    if (LEVEL_NUM[level] > threshold) return;
+    write(JSON.stringify({ ts: new Date().toISOString(), level, ...(tag ? { tag } : {}), msg, ...fields }));
+  };
+  return {
+    trace: emit("trace"),
+    debug: emit("debug"),
+    info: emit("info"),
+    warn: emit("warn"),
+    error: emit("error"),
+    withTag: (t) => jsonLogger(threshold, write, tag ? `${tag}:${t}` : t),
+    enabled: (l) => LEVEL_NUM[l] <= threshold,
+  };
+}
+
+function prettyLogger(c: ReturnType<typeof createConsola>, threshold: number, tag: string | undefined): Logger {
+  const inst = tag ? c.withTag(tag) : c;
+  const fmt = (fields?: LogFields) =>
+    fields && Object.keys(fields).length
+      ? " " + Object.entries(fields).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(" ")
+      : "";
+  return {
+    trace: (m, f) => inst.trace(m + fmt(f)),
+    debug: (m, f) => inst.debug(m + fmt(f)),
+    info: (m, f) => inst.info(m + fmt(f)),
+    warn: (m, f) => inst.warn(m + fmt(f)),
+    error: (m, f) => inst.error(m + fmt(f)),
+    withTag: (t) => prettyLogger(c, threshold, tag ? `${tag}:${t}` : t),
+    enabled: (l) => LEVEL_NUM[l] <= threshold,
+  };
+}
