@@ -182,7 +182,7 @@ export const DEFAULT_CONFIG: Config = {
 
 /** Deep-merges a partial config over the defaults (arrays replace). Used by tests and the library API. */
 export function defineConfig(partial: DeepPartial<Config> = {}): Config {
-  return mergeDeep(structuredClone(DEFAULT_CONFIG), partial) as Config;
+  return mergeDeep(structuredClone(DEFAULT_CONFIG) as unknown as Record<string, unknown>, partial) as unknown as Config;
 }
 
 export type DeepPartial<T> = {
