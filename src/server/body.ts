@@ -1,0 +1,50 @@
+/** Reading request bodies safely: a size cap (413) and clear 400s for bodies that are not JSON. */
+import { HttpError } from "../errors.ts";
+
+function tooLarge(max: number): HttpError {
+  return new HttpError(413, `Request body is larger than the ${max}-byte limit ([server] max_body_bytes).`, {
+    type: "invalid_request_error",
+    code: "request_too_large",
+  });
+}
+
+/**
+ * Reads and parses a JSON body. Any Content-Type is accepted (many clients omit it); the size cap holds
+ * whether or not Content-Length is sent.
+ */
+export async function readJsonBody(req: Request, maxBytes: number): Promise<unknown> {
+  const declared = req.headers.get("content-length");
+  let text: string;
+  if (declared !== null) {
+    if (Number(declared) > maxBytes) throw tooLarge(maxBytes);
+    text = await req.text();
+    if (text.length > maxBytes) throw tooLarge(maxBytes);
+  } else {
+    text = await readCapped(req, maxBytes);
+  }
+  if (text.trim() === "") {
+    throw new HttpError(400, "The request body is empty; send a JSON object.", { type: "invalid_request_error" });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new HttpError(
+      400,
+      `We could not parse the JSON body of your request (${(e as Error).message}). The OpenAI API expects a JSON payload.`,
+      { type: "invalid_request_error" },
+    );
+  }
+}
+
+async function readCapped(req: Request, maxBytes: number): Promise<string> {
+  if (!req.body) return "";
+  const decoder = new TextDecoder();
+  let size = 0;
+  let out = "";
+  for await (const chunk of req.body as unknown as AsyncIterable<Uint8Array>) {
+    size += chunk.byteLength;
+    if (size > maxBytes) throw tooLarge(maxBytes);
+    out += decoder.decode(chunk, { stream: true });
+  }
+  return out + decoder.decode();
+}
