@@ -1,7 +1,8 @@
 /**
  * Model routing: which client-facing model names exist and where each one goes. Pure functions of the
  * config. The default model answers to its display name (Vertex id without `@date`) and its full id;
- * `[[vertex.models]]` entries answer to their `name`. Matching is case-insensitive.
+ * `[[vertex.models]]` entries answer to their `name`. Matching is case-insensitive. With no
+ * `vertex.model`, the first `[[vertex.models]]` entry is the default (for `fallback_to_default`).
  */
 import type { Config, ModelEntry } from "../config/schema.ts";
 import { HttpError } from "../errors.ts";
@@ -56,7 +57,8 @@ export function createModelRouter(config: Config): ModelRouter {
     max_tokens: v.max_tokens,
   };
   const def = defaultModel(config);
-  const defaultTarget = def ? { ...base, model: def } : undefined;
+  const first = v.models[0];
+  const defaultTarget = def ? { ...base, model: def } : first ? entryTarget(first, base) : undefined;
   // Named entries first so they win over the default's aliases only when names collide explicitly.
   for (const m of v.models) table.set(m.name.toLowerCase(), entryTarget(m, base));
   if (defaultTarget && def) {
