@@ -106,7 +106,7 @@ function coerceStringList(raw: unknown, text: boolean): Coerced {
       }
     } else v = t === "" ? [] : t.split(",").map((s) => s.trim()).filter(Boolean);
   }
-  if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) return fail(`must be a list of strings, got ${describe(raw)}`);
+  if (!Array.isArray(v) || v.some((x) => typeof x !== "string")) return fail(`must be a list of strings, got ${describe(v)}`);
   return { ok: true, value: v };
 }
 
@@ -119,7 +119,7 @@ function coerceTables(raw: unknown, text: boolean, fields: Readonly<Record<strin
       return fail("must be a JSON array of objects");
     }
   }
-  if (!Array.isArray(v)) return fail(`must be an array of tables, got ${describe(raw)}`);
+  if (!Array.isArray(v)) return fail(`must be an array of tables, got ${describe(v)}`);
   const out: Record<string, unknown>[] = [];
   for (const [i, entry] of v.entries()) {
     if (!entry || typeof entry !== "object" || Array.isArray(entry)) return fail(`entry ${i + 1} must be a table, got ${describe(entry)}`);
