@@ -5,17 +5,26 @@
 
 export type Role = "system" | "developer" | "user" | "assistant" | "tool" | "function";
 
+/** Non-standard (LiteLLM / Anthropic-style) prompt-caching marker, passed through to Anthropic blocks. */
+export interface CacheControlParam {
+  type: "ephemeral";
+  ttl?: "5m" | "1h";
+}
+
 export interface TextPart {
   type: "text";
   text: string;
+  cache_control?: CacheControlParam;
 }
 export interface ImageUrlPart {
   type: "image_url";
   image_url: { url: string; detail?: "auto" | "low" | "high" };
+  cache_control?: CacheControlParam;
 }
 export interface FilePart {
   type: "file";
   file: { filename?: string; file_data?: string; file_id?: string };
+  cache_control?: CacheControlParam;
 }
 export interface InputAudioPart {
   type: "input_audio";
@@ -54,11 +63,15 @@ export interface ChatMessage {
   reasoning_content?: string | null;
   /** Non-standard (LiteLLM): thinking blocks with signatures, echoed back verbatim. */
   thinking_blocks?: ThinkingBlockOut[];
+  /** Non-standard (LiteLLM): cache marker for the whole message, applied to its last content block. */
+  cache_control?: CacheControlParam;
 }
 
 export interface FunctionTool {
   type: "function";
   function: { name: string; description?: string; parameters?: Record<string, unknown>; strict?: boolean | null };
+  /** Non-standard (LiteLLM): cache marker for the tool definitions up to this one. */
+  cache_control?: CacheControlParam;
 }
 
 export type ToolChoice =
