@@ -122,11 +122,18 @@ interface Built {
   status: number;
   statusName?: string;
   retryAfter: number;
+  /** The body was not JSON; `message` is a snippet of it. */
+  nonJson?: boolean;
   cause?: unknown;
 }
 
 function withDefault(message: string, fallback: string): string {
   return message.trim() === "" ? fallback : message;
+}
+
+/** A message quoted inside our own sentence: no trailing period (we add punctuation around it). */
+function quoted(message: string, fallback: string): string {
+  return withDefault(message, fallback).trim().replace(/\.+$/, "");
 }
 
 function build(b: Built): HttpError {
@@ -144,7 +151,7 @@ function build(b: Built): HttpError {
     case "too_large":
       return new HttpError(413, withDefault(b.message, "the request is too large for Vertex AI"), { type: "invalid_request_error", code: "request_too_large" }, opts);
     case "rate_limit":
-      return new HttpError(429, withDefault(b.message, "Vertex AI rate limit reached; please retry later"), { type: "requests", code: "rate_limit_exceeded", headers: retryHeaders }, opts);
+      return new HttpError(429, `Vertex AI rate limit or quota reached, retry after ${b.retryAfter}s: ${withDefault(b.message, where)}`, { type: "requests", code: "rate_limit_exceeded", headers: retryHeaders }, opts);
     case "overloaded":
       return new HttpError(503, `Vertex AI is overloaded, please retry later: ${withDefault(b.message, where)}`, { type: "server_error", code: "overloaded", headers: retryHeaders }, opts);
     case "unavailable":
@@ -152,7 +159,7 @@ function build(b: Built): HttpError {
     case "credentials":
       return new HttpError(
         502,
-        `the gateway's Google credentials were rejected by Vertex AI (${where}: ${withDefault(b.message, "no message")}). ` +
+        `the gateway's Google credentials were rejected by Vertex AI (${where}: ${quoted(b.message, "no message")}). ` +
           "This is a gateway configuration problem, not a problem with your request: check the service account " +
           "or ADC the gateway uses, that it has the IAM role roles/aiplatform.user on the project, and that the Vertex AI API is enabled.",
         { type: "server_error", code: "upstream_auth_failed" },
@@ -161,7 +168,7 @@ function build(b: Built): HttpError {
     case "timeout":
       return new HttpError(504, `Vertex AI timed out: ${withDefault(b.message, where)}`, { type: "timeout_error", code: "upstream_timeout" }, opts);
     case "upstream_error":
-      return new HttpError(502, `Vertex AI returned ${where}: ${withDefault(b.message, "no message")}`, { type: "server_error", code: "upstream_error" }, opts);
+      return new HttpError(502, `Vertex AI returned ${where}${b.nonJson ? " with a non-JSON body" : ""}: ${withDefault(b.message, "(empty body)")}`, { type: "server_error", code: "upstream_error" }, opts);
   }
 }
 
@@ -192,7 +199,7 @@ export function toHttpError(e: UpstreamError, opts: { retryAfterSeconds?: number
     case "credentials":
       return new HttpError(
         502,
-        `the gateway could not obtain Google credentials: ${snippet(e.body)}. This is a gateway configuration problem: ` +
+        `the gateway could not obtain Google credentials (${quoted(snippet(e.body), "no details")}). This is a gateway configuration problem: ` +
           "check GOOGLE_APPLICATION_CREDENTIALS / the configured service-account key, or Application Default Credentials " +
           "(gcloud auth application-default login, or the metadata server on GCP).",
         { type: "server_error", code: "upstream_credentials" },
@@ -206,8 +213,7 @@ export function toHttpError(e: UpstreamError, opts: { retryAfterSeconds?: number
   if (!parsed.json) {
     const meaningful = [408, 413, 429, 504].includes(e.status);
     outcome = meaningful ? byStatus(e.status) : "upstream_error";
-    const message = parsed.message === "" ? "(empty body)" : `non-JSON body: ${parsed.message}`;
-    return build({ outcome, message, status: e.status, retryAfter, cause: e });
+    return build({ outcome, message: parsed.message, status: e.status, retryAfter, nonJson: parsed.message !== "", cause: e });
   }
   if (isQuotaError(e.status, e.body) || parsed.anthropicType === "rate_limit_error") outcome = "rate_limit";
   else if (parsed.googleStatus === "FAILED_PRECONDITION" && /Publisher Model/.test(parsed.message)) outcome = "model_not_found";
