@@ -4,6 +4,7 @@
  */
 import { createConsola, LogLevels } from "consola";
 import type { LogFormat, LogLevel } from "../config/schema.ts";
+import { redactFields, redactText } from "./redact.ts";
 
 export type LogFields = Record<string, unknown>;
 
@@ -60,7 +61,8 @@ export const silentLogger: Logger = {
 function jsonLogger(threshold: number, write: (line: string) => void, tag: string | undefined): Logger {
   const emit = (level: LogLevel) => (msg: string, fields?: LogFields) => {
     if (LEVEL_NUM[level] > threshold) return;
-    write(JSON.stringify({ ts: new Date().toISOString(), level, ...(tag ? { tag } : {}), msg, ...fields }));
+    // Secrets never reach the log: secret-named fields are masked and tokens/keys scrubbed from text.
+    write(JSON.stringify({ ts: new Date().toISOString(), level, ...(tag ? { tag } : {}), msg: redactText(msg), ...(fields ? redactFields(fields) : {}) }));
   };
   return {
     trace: emit("trace"),
@@ -77,14 +79,14 @@ function prettyLogger(c: ReturnType<typeof createConsola>, threshold: number, ta
   const inst = tag ? c.withTag(tag) : c;
   const fmt = (fields?: LogFields) =>
     fields && Object.keys(fields).length
-      ? " " + Object.entries(fields).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(" ")
+      ? " " + Object.entries(redactFields(fields)).map(([k, v]) => `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`).join(" ")
       : "";
   return {
-    trace: (m, f) => inst.trace(m + fmt(f)),
-    debug: (m, f) => inst.debug(m + fmt(f)),
-    info: (m, f) => inst.info(m + fmt(f)),
-    warn: (m, f) => inst.warn(m + fmt(f)),
-    error: (m, f) => inst.error(m + fmt(f)),
+    trace: (m, f) => inst.trace(redactText(m) + fmt(f)),
+    debug: (m, f) => inst.debug(redactText(m) + fmt(f)),
+    info: (m, f) => inst.info(redactText(m) + fmt(f)),
+    warn: (m, f) => inst.warn(redactText(m) + fmt(f)),
+    error: (m, f) => inst.error(redactText(m) + fmt(f)),
     withTag: (t) => prettyLogger(c, threshold, tag ? `${tag}:${t}` : t),
     enabled: (l) => LEVEL_NUM[l] <= threshold,
   };
