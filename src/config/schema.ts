@@ -37,6 +37,10 @@ export interface ServerConfig {
   cors_origins: string[];
   /** Max concurrent upstream calls (0 = unlimited). */
   max_concurrency: number;
+  /** Requests that may wait for a concurrency slot when all are busy (0 = refuse at once with 503). */
+  max_queue: number;
+  /** How long a request may wait for a concurrency slot before a 503 (ms). */
+  queue_timeout_ms: number;
   /** Seconds to let in-flight requests finish on SIGTERM. */
   shutdown_grace_seconds: number;
 }
@@ -154,6 +158,8 @@ export const DEFAULT_CONFIG: Config = {
     allow_unauthenticated: false,
     cors_origins: [],
     max_concurrency: 0,
+    max_queue: 100,
+    queue_timeout_ms: 30_000,
     shutdown_grace_seconds: 30,
   },
   auth: { api_keys: [] },
