@@ -8,7 +8,7 @@
  * - `accumulateMessage` folds Anthropic stream events into a `Message` the way the Anthropic SDK's
  *   MessageStream does, so a stream can be compared with the non-streaming translation of the same message.
  */
-import type { ContentDelta, Message, ResponseContentBlock, StreamEvent } from "../../src/wire/anthropic.ts";
+import type { ContentDelta, Message, StreamEvent } from "../../src/wire/anthropic.ts";
 import type { ChatCompletion, ChatCompletionChunk, ResponseToolCall, ThinkingBlockOut } from "../../src/wire/openai.ts";
 
 /** The SDK's MAX_STREAM_TOOL_CALLS (v7): tool call indexes must be safe ints in [0, 128). */
@@ -164,6 +164,3 @@ function applyDelta(block: MutableBlock, d: ContentDelta, index: number, json: M
       break;
   }
 }
-
-/** A content block list with unknown-typed entries (for building test messages). */
-export type Blocks = ResponseContentBlock[];
