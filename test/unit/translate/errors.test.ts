@@ -1,5 +1,5 @@
 import { describe, expect, test } from "bun:test";
-import { HttpError, UpstreamError } from "../../../src/errors.ts";
+import { HttpError, UpstreamError, type OpenAIErrorBody } from "../../../src/errors.ts";
 import { parseUpstreamErrorBody } from "../../../src/translate/error-body.ts";
 import { DEFAULT_RETRY_AFTER_SECONDS, isQuotaError, streamErrorToHttpError, toHttpError } from "../../../src/translate/errors.ts";
 import { SCHEMAS, schemaErrors } from "../../helpers/openapi.ts";
@@ -14,7 +14,7 @@ interface ErrorCase {
   body?: string;
   headers?: Record<string, string>;
   retryAfterSeconds?: number;
-  expected: { status: number; headers: Record<string, string>; body: unknown };
+  expected: { status: number; headers: Record<string, string>; body: OpenAIErrorBody };
 }
 
 async function load(name: string): Promise<{ spec: ErrorCase; error: UpstreamError }> {

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { ChatCompletionStream } from "openai/lib/ChatCompletionStream";
-import { HttpError } from "../../../../src/errors.ts";
+import { HttpError, type OpenAIErrorBody } from "../../../../src/errors.ts";
 import { SSEDecoder } from "../../../../src/net/sse-decode.ts";
 import { toChatCompletion } from "../../../../src/translate/to-openai/response.ts";
 import { createStreamTranslator, type StreamContext } from "../../../../src/translate/to-openai/stream.ts";
@@ -16,7 +16,7 @@ const cases = [...new Bun.Glob("*.sse").scanSync(DIR.pathname)].map((f) => f.rep
 interface Expected {
   context: Omit<StreamContext, "model" | "created">;
   chunks: ChatCompletionChunk[];
-  error: { status: number; body: unknown } | null;
+  error: { status: number; body: OpenAIErrorBody } | null;
 }
 
 async function events(name: string): Promise<StreamEvent[]> {
