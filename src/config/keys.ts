@@ -81,6 +81,8 @@ export const KEYS: readonly KeySpec[] = [
   { key: "server.allow_unauthenticated", kind: "bool", doc: "Allow a non-loopback host without API keys", example: "false" },
   { key: "server.cors_origins", kind: "string[]", doc: "Origins allowed by CORS (empty = CORS off)", example: '["https://app.example.com"]' },
   { key: "server.max_concurrency", kind: "int", min: 0, doc: "Max concurrent upstream calls (0 = unlimited)", example: "0" },
+  { key: "server.max_queue", kind: "int", min: 0, doc: "Requests that may wait for a concurrency slot (0 = refuse at once with 503)", example: "100" },
+  { key: "server.queue_timeout_ms", kind: "int", min: 1, doc: "How long a request may wait for a concurrency slot (ms)", example: "30000" },
   { key: "server.shutdown_grace_seconds", kind: "int", min: 0, doc: "Seconds in-flight requests get to finish on SIGTERM", example: "30" },
   // [auth]
   { key: "auth.service_account_file", kind: "path", doc: "Service-account key file (~ and $VARS expand)", example: '"~/.config/modelmux/service-account.json"' },
