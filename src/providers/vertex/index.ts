@@ -1,0 +1,142 @@
+/**
+ * The Vertex AI provider: Anthropic Messages over :rawPredict / :streamRawPredict.
+ *
+ * - Body = the MessagesRequest + `anthropic_version` (config.vertex.anthropic_version), never `model`;
+ *   `stream: true` for :streamRawPredict, no `stream` for :rawPredict.
+ * - Deadline: config.server.request_timeout_ms covers a whole non-streaming call (retries and body
+ *   included) and a streaming call up to the 200 response headers; after that a stream is bounded by
+ *   config.streaming.inactivity_timeout_ms of silence instead (long generations are not cut).
+ * - Retries: config.server.enable_retries / max_retry_attempts (= retries after the first attempt),
+ *   0.5 s·2ⁿ backoff capped at 8 s with up to 25 % jitter, Retry-After honoured, bounded by the deadline.
+ *   Streams are retried only before the 200 headers. A 401 re-authenticates once (not counted).
+ */
+import type { TokenSource } from "../../auth/types.ts";
+import type { Config } from "../../config/schema.ts";
+import { UpstreamError } from "../../errors.ts";
+import { createDeadline } from "../../net/deadline.ts";
+import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../../net/retry.ts";
+import type { Logger } from "../../observability/logger.ts";
+import type { Message, MessagesRequest } from "../../wire/anthropic.ts";
+import type { CallInfo, CallOptions, Provider } from "../types.ts";
+import { exchange } from "./client.ts";
+import { vertexUrl } from "./endpoint.ts";
+import { vertexEvents } from "./stream.ts";
+
+export { vertexUrl, vertexHost } from "./endpoint.ts";
+
+export interface VertexProviderDeps {
+  config: Config;
+  tokens: TokenSource;
+  logger?: Logger;
+  /** Base backoff delay in ms (default 500); tests use a few ms. The cap scales with it (×16). */
+  retryBaseMs?: number;
+  /** Further retry-policy overrides (tests, embedding). */
+  retry?: Partial<RetryPolicy>;
+  /** User-Agent sent upstream (default `modelmux`). */
+  userAgent?: string;
+}
+
+/** Creates the Vertex AI provider. */
+export function createVertexProvider(deps: VertexProviderDeps): Provider {
+  const { config, tokens, logger } = deps;
+  const timeoutMs = config.server.request_timeout_ms;
+  const policy: RetryPolicy = {
+    ...DEFAULT_RETRY_POLICY,
+    enabled: config.server.enable_retries,
+    maxRetries: config.server.max_retry_attempts,
+    budgetMs: timeoutMs > 0 ? timeoutMs : Infinity,
+    ...(deps.retryBaseMs !== undefined ? { baseDelayMs: deps.retryBaseMs, maxDelayMs: deps.retryBaseMs * 16 } : {}),
+    ...deps.retry,
+  };
+  const userAgent = deps.userAgent ?? "modelmux";
+
+  const start = <T>(body: MessagesRequest, opts: CallOptions, stream: boolean, accept: (res: Response) => Promise<T>) => {
+    const url = vertexUrl(opts.target, stream, config.vertex.base_url);
+    const deadline = createDeadline(timeoutMs, opts.signal);
+    const promise = exchange({
+      url,
+      body: JSON.stringify(vertexBody(body, config.vertex.anthropic_version, stream)),
+      stream,
+      tokens,
+      policy,
+      deadline,
+      timeoutMs,
+      onRetry: opts.onRetry,
+      logger,
+      requestId: opts.requestId,
+      userAgent,
+      accept,
+    });
+    return { deadline, promise };
+  };
+
+  return {
+    name: "vertex",
+
+    async complete(body, opts) {
+      const { deadline, promise } = start(body, opts, false, async (res) => parseMessage(await res.text(), res));
+      try {
+        const r = await promise;
+        return { message: r.value.message, ...info(r.attempts, r.status, r.headers, r.value.requestId) };
+      } finally {
+        deadline.dispose();
+      }
+    },
+
+    async stream(body, opts) {
+      const { deadline, promise } = start(body, opts, true, async (res) => res);
+      let r;
+      try {
+        r = await promise;
+      } catch (err) {
+        deadline.dispose();
+        throw err;
+      }
+      deadline.clearTimer(); // past the headers: inactivity_timeout_ms governs from here
+      const res = r.value;
+      if (!res.body) {
+        deadline.dispose();
+        throw new UpstreamError("network", res.status, "Vertex AI answered the stream request with an empty body");
+      }
+      const events = vertexEvents(res.body, {
+        deadline,
+        inactivityMs: config.streaming.inactivity_timeout_ms,
+        logger,
+        requestId: opts.requestId,
+      });
+      return { events, ...info(r.attempts, r.status, r.headers) };
+    },
+
+    async ready() {
+      await tokens.getToken();
+    },
+  };
+}
+
+/** The Vertex request body: no `model`, `anthropic_version` added, `stream` only when streaming. */
+export function vertexBody(body: MessagesRequest, anthropicVersion: string, stream: boolean): Record<string, unknown> {
+  const { stream: _ignored, ...rest } = body as MessagesRequest & { model?: unknown };
+  delete (rest as { model?: unknown }).model;
+  return { ...rest, ...(stream ? { stream: true } : {}), anthropic_version: anthropicVersion };
+}
+
+function info(attempts: number, status: number, headers: Headers, bodyRequestId?: string): CallInfo {
+  const upstreamRequestId = headers.get("request-id") ?? headers.get("x-request-id") ?? bodyRequestId ?? undefined;
+  return { attempts, upstreamStatus: status, ...(upstreamRequestId ? { upstreamRequestId } : {}) };
+}
+
+/** Parses a 200 rawPredict body; an Anthropic error body on a 200 becomes an "http" UpstreamError. */
+function parseMessage(text: string, res: Response): { message: Message; requestId?: string } {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    throw new UpstreamError("network", res.status, `Vertex AI returned an unreadable response body (${text.length} bytes of non-JSON)`);
+  }
+  const obj = parsed as { type?: unknown; content?: unknown; request_id?: unknown };
+  if (obj && obj.type === "message" && Array.isArray(obj.content)) {
+    return { message: parsed as Message, requestId: typeof obj.request_id === "string" ? obj.request_id : undefined };
+  }
+  throw new UpstreamError("http", res.status, text, res.headers);
+}
+
