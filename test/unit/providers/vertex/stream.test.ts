@@ -1,0 +1,87 @@
+import { describe, expect, it } from "bun:test";
+import { UpstreamError } from "../../../../src/errors.ts";
+import { createDeadline } from "../../../../src/net/deadline.ts";
+import { vertexBody } from "../../../../src/providers/vertex/index.ts";
+import { vertexEvents } from "../../../../src/providers/vertex/stream.ts";
+import type { MessagesRequest } from "../../../../src/wire/anthropic.ts";
+
+/** A body that emits `chunks` (split at awkward places by the caller), then ends, errors or hangs. */
+function body(chunks: string[], end: "close" | "hang" = "close"): ReadableStream<Uint8Array> {
+  const enc = new TextEncoder();
+  return new ReadableStream({
+    start(c) {
+      for (const ch of chunks) c.enqueue(enc.encode(ch));
+      if (end === "close") c.close();
+    },
+  });
+}
+
+const STOP = 'event: message_stop\ndata: {"type":"message_stop"}      \n\n';
+
+describe("vertexEvents", () => {
+  it("decodes padded data lines split across chunks, yielding ping/vertex_event/unknown types", async () => {
+    const raw =
+      'event: message_start\ndata: {"type":"message_start","message":{"id":"m"}}          \n\n' +
+      'event: ping\ndata: {"type": "ping"}\n\n' +
+      'event: vertex_event\ndata: {"type":"vertex_event","usage":{}}   \n\n' +
+      'event: brand_new\ndata: {"type":"brand_new"}\n\n' +
+      "data: not json\n\n: comment\n\n" +
+      STOP;
+    const pieces = [raw.slice(0, 7), raw.slice(7, 50), raw.slice(50, 51), raw.slice(51)];
+    const out = [];
+    for await (const ev of vertexEvents(body(pieces), { deadline: createDeadline(0), inactivityMs: 1000 })) out.push(ev.type);
+    expect(out).toEqual(["message_start", "ping", "vertex_event", "brand_new", "message_stop"]);
+  });
+
+  it("ends cleanly after an error event", async () => {
+    const out = [];
+    const raw = 'event: error\ndata: {"type":"error","error":{"details":null,"type":"overloaded_error","message":"Overloaded"} }\n\n';
+    for await (const ev of vertexEvents(body([raw]), { deadline: createDeadline(0), inactivityMs: 1000 })) out.push(ev);
+    expect(out).toEqual([{ type: "error", error: { details: null, type: "overloaded_error", message: "Overloaded" } }] as never);
+  });
+
+  it("a body that ends without message_stop is a network error", async () => {
+    const it = vertexEvents(body(['data: {"type":"message_start"}\n\n']), { deadline: createDeadline(0), inactivityMs: 1000 });
+    await it.next();
+    const e = await it.next().catch((x) => x);
+    expect(e).toBeInstanceOf(UpstreamError);
+    expect(e.kind).toBe("network");
+  });
+
+  it("silence → timeout, and the deadline (i.e. the fetch) is aborted", async () => {
+    const deadline = createDeadline(0);
+    const it = vertexEvents(body([], "hang"), { deadline, inactivityMs: 15 });
+    const e = await it.next().catch((x) => x);
+    expect(e).toBeInstanceOf(UpstreamError);
+    expect(e.kind).toBe("timeout");
+    expect(deadline.signal.aborted).toBe(true);
+    expect(await it.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it("return() settles a pending next() at once and aborts", async () => {
+    const deadline = createDeadline(0);
+    const it = vertexEvents(body([], "hang"), { deadline, inactivityMs: 60_000 });
+    const pending = it.next();
+    await it.return!();
+    expect(await pending).toEqual({ done: true, value: undefined });
+    expect(deadline.signal.aborted).toBe(true);
+  });
+
+  it("a caller abort surfaces the caller's reason", async () => {
+    const parent = new AbortController();
+    const it = vertexEvents(body([], "hang"), { deadline: createDeadline(0, parent.signal), inactivityMs: 60_000 });
+    const p = it.next();
+    parent.abort(new Error("gone"));
+    await expect(p).rejects.toThrow("gone");
+  });
+});
+
+describe("vertexBody", () => {
+  const req = { max_tokens: 10, messages: [{ role: "user", content: [{ type: "text", text: "x" }] }] } as MessagesRequest;
+  it("adds anthropic_version, drops model, sets stream only when streaming", () => {
+    const withJunk = { ...req, model: "m", stream: false } as MessagesRequest;
+    expect(vertexBody(withJunk, "vertex-2023-10-16", false)).toEqual({ ...req, anthropic_version: "vertex-2023-10-16" });
+    expect(vertexBody(withJunk, "2026-10-21", true)).toEqual({ ...req, stream: true, anthropic_version: "2026-10-21" });
+    expect("model" in withJunk).toBe(true); // the caller's object is not mutated
+  });
+});
