@@ -48,6 +48,8 @@ export interface RecordedRequest {
   headers: Record<string, string>;
   /** Parsed JSON body (or the raw text when it is not JSON). */
   body: any;
+  /** The client's TCP port: equal ports on consecutive requests = a reused keep-alive connection. */
+  remotePort?: number;
 }
 
 export interface FakeVertex {
@@ -158,7 +160,7 @@ export async function startFakeVertex(opts: FakeVertexOptions = {}): Promise<Fak
     hostname: "127.0.0.1",
     port: 0,
     idleTimeout: 0,
-    async fetch(req) {
+    async fetch(req, srv) {
       const u = new URL(req.url);
       const m = PATH.exec(u.pathname);
       const text = await req.text();
@@ -171,7 +173,7 @@ export async function startFakeVertex(opts: FakeVertexOptions = {}): Promise<Fak
       const headers: Record<string, string> = {};
       req.headers.forEach((v, k) => (headers[k] = v));
       const urlModel = m ? decodeURIComponent(m[4]!) : "";
-      const rec: RecordedRequest = { method: req.method, path: u.pathname, model: urlModel, stream: m?.[5] === "streamRawPredict", headers, body };
+      const rec: RecordedRequest = { method: req.method, path: u.pathname, model: urlModel, stream: m?.[5] === "streamRawPredict", headers, body, remotePort: srv.requestIP(req)?.port };
       fake.requests.push(rec);
       const array = rec.stream;
 

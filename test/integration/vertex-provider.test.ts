@@ -107,6 +107,15 @@ describe("request shape", () => {
     expect(req.headers.accept).toBe("text/event-stream");
   });
 
+  it("reuses one keep-alive connection for consecutive calls", async () => {
+    const p = provider();
+    await p.complete(body, callOpts());
+    await p.complete(body, callOpts());
+    const [a, b] = fake.requests;
+    expect(a!.remotePort).toBeNumber();
+    expect(b!.remotePort).toBe(a!.remotePort);
+  });
+
   it("reports the upstream request id", async () => {
     fake.reply({ message: {}, headers: { "request-id": "req_vrtx_011CabcDEF" } });
     expect((await provider().complete(body, callOpts())).upstreamRequestId).toBe("req_vrtx_011CabcDEF");
