@@ -10,8 +10,9 @@
  * - Thinking is switched off for a request whose last assistant turn called tools without a signed thinking
  *   block (clients that do not echo `thinking_blocks`): Anthropic would refuse it, and this keeps such
  *   clients working at the cost of thinking for that turn.
- * - response_format json_schema / json_object → an extra tool (returned as `jsonTool`); tool_choice forces it,
- *   or becomes "any" when the client also offers its own tools (call one of them, or answer via the JSON tool).
+ * - response_format json_schema / json_object → an extra tool (returned as `jsonTool`) with
+ *   disable_parallel_tool_use. tool_choice forces it, except: client tools with tool_choice auto/required/absent
+ *   → "any" (call one of them, or answer via the JSON tool); a named client tool stays forced.
  * - stop → stop_sequences without whitespace-only entries; user / safety_identifier → metadata.user_id,
  *   hashed when it looks like an e-mail address or phone number (Anthropic asks for opaque ids) or is long.
  */

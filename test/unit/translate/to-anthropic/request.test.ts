@@ -3,7 +3,6 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { HttpError } from "../../../../src/errors.ts";
 import { type RequestTranslateOptions, toMessagesRequest } from "../../../../src/translate/to-anthropic/request.ts";
-import type { ChatCompletionRequest } from "../../../../src/wire/openai.ts";
 import { parseChatRequest } from "../../../../src/wire/parse-request.ts";
 
 const DIR = join(import.meta.dir, "../../../fixtures/requests");
@@ -134,7 +133,3 @@ describe("toMessagesRequest errors (400 naming the param)", () => {
     expect(err.toJSON().error).toMatchObject({ type: "invalid_request_error", param: "tool_choice" });
   });
 });
-
-// Type-level check that fixture inputs stay valid ChatCompletionRequest shapes after parsing.
-const _typed: ChatCompletionRequest = parseChatRequest({ model: "m", messages: [user("x")] }, { max_messages: 1 });
-void _typed;
