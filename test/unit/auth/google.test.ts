@@ -131,6 +131,14 @@ describe("Application Default Credentials", () => {
     expect(md.tokenRequests).toBe(3);
   });
 
+  it("sends GOOGLE_CLOUD_QUOTA_PROJECT as x-goog-user-project", async () => {
+    restoreEnv = useMetadataEnv(md, "md-project");
+    process.env.GOOGLE_CLOUD_QUOTA_PROJECT = "billing-proj"; // restored by useMetadataEnv's restore
+    const ts = createGoogleTokenSource();
+    await ts.getToken();
+    expect(ts.extraHeaders?.()).toEqual({ "x-goog-user-project": "billing-proj" });
+  });
+
   it("explains what to do when no credentials exist", async () => {
     restoreEnv = useMetadataEnv(undefined);
     const err = await createGoogleTokenSource().getToken().catch((e) => e);
