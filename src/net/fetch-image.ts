@@ -8,6 +8,7 @@
  * streams; the bytes must be jpeg/png/gif/webp (sniffed; the declared content-type is not trusted).
  * Any failure → HttpError 400 naming `messages[i].content[j].image_url.url`.
  */
+import { sniffMediaType } from "../wire/media.ts";
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
@@ -207,14 +208,10 @@ function toDataUrl(body: Buffer, contentType: string | undefined): string {
   return `data:${type};base64,${body.toString("base64")}`;
 }
 
-/** jpeg/png/gif/webp from magic bytes (same rules as translate/to-anthropic/content.ts sniffMediaType). */
+/** jpeg/png/gif/webp from magic bytes (anything else, including PDF, is not an image). */
 export function sniffImageType(b: Uint8Array): string | undefined {
-  const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
-  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return "image/jpeg";
-  if (b[0] === 0x89 && ascii(1, 4) === "PNG") return "image/png";
-  if (ascii(0, 4) === "GIF8") return "image/gif";
-  if (ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") return "image/webp";
-  return undefined;
+  const t = sniffMediaType(b);
+  return t?.startsWith("image/") ? t : undefined;
 }
 
 function networkReason(e: unknown): string {

@@ -4,6 +4,7 @@
  * before translation, and `file_id` is refused. Empty or whitespace-only text is never sent (Anthropic
  * rejects it). Media types are sniffed from the bytes; the real type wins over a wrong declared one.
  */
+import { sniffMediaType as sniffBytes } from "../../wire/media.ts";
 import { badRequest } from "../../errors.ts";
 import type { CacheControl, DocumentBlock, ImageBlock, RequestContentBlock, TextBlock } from "../../wire/anthropic.ts";
 import type { CacheControlParam, ContentPart, FilePart } from "../../wire/openai.ts";
@@ -141,12 +142,5 @@ export function normalizeBase64(s: string, p: string): string {
 
 /** Detects jpeg/png/gif/webp/pdf from the first bytes of base64 data. */
 export function sniffMediaType(base64: string): string | undefined {
-  const b = Buffer.from(base64.slice(0, 16), "base64");
-  const ascii = (from: number, to: number) => String.fromCharCode(...b.subarray(from, to));
-  if (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) return "image/jpeg";
-  if (b[0] === 0x89 && ascii(1, 4) === "PNG") return "image/png";
-  if (ascii(0, 4) === "GIF8") return "image/gif";
-  if (ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP") return "image/webp";
-  if (ascii(0, 5) === "%PDF-") return "application/pdf";
-  return undefined;
+  return sniffBytes(Buffer.from(base64.slice(0, 16), "base64"));
 }
