@@ -15,6 +15,7 @@ import { createStreamTranslator, type StreamContext } from "../translate/to-open
 import type { ChatCompletionChunk } from "../wire/openai.ts";
 import type { StreamEvent } from "../wire/anthropic.ts";
 import type { AppState, RequestRecord } from "./context.ts";
+import { upstreamStreamFailed } from "./upstream-hooks.ts";
 
 const SSE_HEADERS = {
   "content-type": "text/event-stream; charset=utf-8",
@@ -58,18 +59,21 @@ export function streamResponse(
     state.logAccess(rec);
   };
 
-  const emit = (controller: ReadableStreamDefaultController<Uint8Array>, chunks: ChatCompletionChunk[]) => {
-    const out = coalescer ? chunks.flatMap((c) => coalescer.push(c)) : chunks;
-    for (const c of out) controller.enqueue(encodeData(c));
-    return out.length;
+  const write = (controller: ReadableStreamDefaultController<Uint8Array>, chunks: ChatCompletionChunk[]) => {
+    for (const c of chunks) controller.enqueue(encodeData(c));
+    return chunks.length;
   };
+  /** Sends translated chunks, through the coalescer in buffered mode. */
+  const emit = (controller: ReadableStreamDefaultController<Uint8Array>, chunks: ChatCompletionChunk[]) =>
+    write(controller, coalescer ? chunks.flatMap((c) => coalescer.push(c)) : chunks);
 
   const fail = (controller: ReadableStreamDefaultController<Uint8Array>, e: unknown) => {
     const err = e instanceof HttpError ? e : e instanceof UpstreamError ? toHttpError(e) : new HttpError(502, "upstream stream failed");
     rec.error = err.message;
     rec.status = err.status;
+    upstreamStreamFailed(state, e); // [ops] mid-stream upstream errors by type
     if (coalescer) for (const c of coalescer.flush()) controller.enqueue(encodeData(c));
-    controller.enqueue(encodeData(err.toJSON()));
+    controller.enqueue(encodeData({ ...err.toJSON(), request_id: rec.id })); // [ops] request id in error bodies
     controller.close();
     void events.return?.(undefined);
     finish(false);
@@ -87,7 +91,7 @@ export function streamResponse(
           clearTimeout(timer);
           if (r === TICK) {
             if (coalescer?.pending) {
-              if (emit(controller, coalescer.flush())) return;
+              if (write(controller, coalescer.flush())) return;
             } else {
               controller.enqueue(KEEPALIVE_FRAME);
               return;
@@ -98,7 +102,7 @@ export function streamResponse(
           if (r.done) {
             const tail = translator.finish();
             emit(controller, tail);
-            if (coalescer) for (const c of coalescer.flush()) controller.enqueue(encodeData(c));
+            if (coalescer) write(controller, coalescer.flush());
             controller.enqueue(DONE_FRAME);
             controller.close();
             finish(true);
