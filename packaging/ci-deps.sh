@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian tools the packaging tests and `bun run package` need, skipping what is present.
 #   dpkg-deb/dpkg-architecture (dpkg-dev), lintian, ruby (`ruby -c` on the formula),
-#   systemd (`systemd-analyze verify/security`), adduser + passwd (postinst), zip (Windows archive).
+#   systemd (`systemd-analyze verify/security/syscall-filter`), adduser + passwd (postinst), zip (Windows
+#   archive), binutils (readelf: the libc6 dependency), strace (the seccomp-filter test).
 # Idempotent and quiet when everything is already installed; needs root (or sudo) otherwise.
 set -euo pipefail
 
-want=(dpkg-dev lintian ruby systemd init-system-helpers adduser passwd util-linux zip unzip xz-utils)
+want=(dpkg-dev lintian ruby systemd init-system-helpers adduser passwd util-linux zip unzip xz-utils binutils strace)
 missing=()
 for p in "${want[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then

@@ -21,7 +21,8 @@ export const COMPILE_FLAGS = ["--compile", "--minify", "--sourcemap"] as const;
 export async function compileBinary(opts: CompileOptions): Promise<string> {
   await mkdir(dirname(opts.outfile), { recursive: true });
   const cmd = [process.execPath, "build", join(REPO_ROOT, opts.entry ?? "src/main.ts"), ...COMPILE_FLAGS];
-  if (opts.bytecode ?? true) cmd.push("--bytecode");
+  // Bytecode defaults to CommonJS output, which rejects main.ts's top-level await: keep ESM.
+  if (opts.bytecode ?? true) cmd.push("--bytecode", "--format=esm");
   if (opts.bunTarget) cmd.push(`--target=${opts.bunTarget}`);
   cmd.push("--outfile", opts.outfile);
   await run(cmd, { cwd: REPO_ROOT });
