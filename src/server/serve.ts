@@ -1,16 +1,26 @@
 /**
- * Binding an app to a socket with Bun.serve (native `routes` + `fetch` fallback) and stopping it
- * gracefully. `startServer(config)` — config in, running server out — lives in src/app.ts, the
+ * Binding an app to a socket with Bun.serve (native `routes` + `fetch` fallback), live reload, and
+ * stopping gracefully. `startServer(config)` — config in, running server out — lives in src/app.ts, the
  * composition root, because only it may pick a concrete provider.
  */
+import type { Config } from "../config/schema.ts";
 import type { Logger } from "../observability/logger.ts";
+import { exposureProblem, isLoopbackHost } from "./access.ts";
 import type { ServerApp } from "./app.ts";
 
 export interface RunningServer {
   url: string;
   port: number;
-  /** Stops accepting; with graceful=true waits for in-flight requests (up to the grace period). */
+  /**
+   * Stops accepting connections; with graceful=true (default) lets in-flight requests and open streams
+   * finish for up to the grace period, then closes whatever is left. /readyz answers 503 meanwhile.
+   */
   stop(graceful?: boolean): Promise<void>;
+  /**
+   * Applies a freshly loaded config without dropping connections (SIGHUP): keys, limits, models, CORS,
+   * streaming. Throws, keeping the old config, when the new one is unsafe for the bound address.
+   */
+  reload(config: Config): void;
 }
 
 export interface ListenOptions {
@@ -21,8 +31,14 @@ export interface ListenOptions {
   graceSeconds: number;
 }
 
-/** Starts listening. Idle connections are closed after 60 s; chat requests disable the timeout themselves. */
+/**
+ * Starts listening. Refuses (throws) to bind a non-loopback address without API keys unless
+ * `server.allow_unauthenticated` is set. Idle connections are closed after 60 s; chat requests disable the
+ * timeout themselves.
+ */
 export function listen(app: ServerApp, opts: ListenOptions): RunningServer {
+  const problem = exposureProblem(opts.host, app.state.config);
+  if (problem) throw new Error(problem);
   const server = Bun.serve({
     hostname: opts.host,
     port: opts.port,
@@ -39,21 +55,39 @@ export function listen(app: ServerApp, opts: ListenOptions): RunningServer {
       );
     },
   });
+  if (!app.state.access.enabled) {
+    if (isLoopbackHost(opts.host)) {
+      opts.logger.warn("no API keys configured: the gateway is unauthenticated (reachable from this machine only)", { host: opts.host });
+    } else {
+      opts.logger.warn("no API keys configured and server.allow_unauthenticated = true: anyone who can reach this address can use the gateway", { host: opts.host });
+    }
+  }
   const url = server.url.href.replace(/\/$/, "");
+  let stopping: Promise<void> | undefined;
   return {
     url,
     port: server.port ?? opts.port,
-    async stop(graceful = true) {
-      if (!graceful) {
-        await server.stop(true);
-        return;
-      }
-      const stopped = server.stop(false);
-      const timeout = Bun.sleep(opts.graceSeconds * 1000).then(() => "timeout" as const);
-      if ((await Promise.race([stopped.then(() => "done" as const), timeout])) === "timeout") {
-        opts.logger.warn("grace period over; closing remaining connections", { grace_seconds: opts.graceSeconds });
-        await server.stop(true);
-      }
+    reload(config) {
+      app.reload(config);
+    },
+    stop(graceful = true) {
+      app.drain();
+      if (!graceful) return server.stop(true);
+      stopping ??= (async () => {
+        const graceMs = Math.max(0, opts.graceSeconds * 1000);
+        opts.logger.info("shutting down: draining in-flight requests", { in_flight: app.metrics.inFlight, grace_seconds: opts.graceSeconds });
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const timeout = new Promise<"timeout">((res) => (timer = setTimeout(res, graceMs, "timeout")));
+        const outcome = await Promise.race([server.stop(false).then(() => "done" as const), timeout]);
+        clearTimeout(timer);
+        if (outcome === "timeout") {
+          opts.logger.warn("grace period over; closing remaining connections", { grace_seconds: opts.graceSeconds, in_flight: app.metrics.inFlight });
+          await server.stop(true);
+        } else {
+          opts.logger.info("all requests finished; stopped");
+        }
+      })();
+      return stopping;
     },
   };
 }

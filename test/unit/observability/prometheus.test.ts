@@ -1,0 +1,49 @@
+import { describe, expect, test } from "bun:test";
+import { Counter, escapeLabelValue, Gauge, Histogram, renderMetrics } from "../../../src/observability/prometheus.ts";
+import { parsePrometheus, sampleSum } from "../../helpers/prom-text.ts";
+
+describe("text exposition", () => {
+  test("counters, gauges and histograms render as valid Prometheus text", () => {
+    const c = new Counter("t_requests_total", "Requests.", ["route", "status"]);
+    c.inc(["/v1/chat/completions", "200"]);
+    c.inc(["/v1/chat/completions", "200"], 2);
+    c.inc(["/v1/models", "401"]);
+    const plain = new Counter("t_events_total", "Unlabelled, shown as 0 before the first event.", []);
+    const g = new Gauge("t_in_flight", "In flight.", () => 3);
+    const h = new Histogram("t_latency_seconds", "Latency.", [0.1, 1, 10], ["route"]);
+    for (const v of [0.05, 0.1, 0.5, 5, 50]) h.observe(v, ["/x"]);
+    const text = renderMetrics([c, plain, g, h]);
+    const fams = parsePrometheus(text);
+    expect(fams.get("t_requests_total")?.type).toBe("counter");
+    expect(sampleSum(fams, "t_requests_total", { route: "/v1/chat/completions" })).toBe(3);
+    expect(sampleSum(fams, "t_events_total")).toBe(0);
+    expect(sampleSum(fams, "t_in_flight")).toBe(3);
+    // le is inclusive: 0.1 falls in the 0.1 bucket.
+    expect(sampleSum(fams, "t_latency_seconds_bucket", { le: "0.1" })).toBe(2);
+    expect(sampleSum(fams, "t_latency_seconds_bucket", { le: "1" })).toBe(3);
+    expect(sampleSum(fams, "t_latency_seconds_bucket", { le: "10" })).toBe(4);
+    expect(sampleSum(fams, "t_latency_seconds_bucket", { le: "+Inf" })).toBe(5);
+    expect(sampleSum(fams, "t_latency_seconds_count")).toBe(5);
+    expect(sampleSum(fams, "t_latency_seconds_sum")).toBeCloseTo(55.65);
+  });
+
+  test("label values are escaped", () => {
+    expect(escapeLabelValue('a"b\\c\nd')).toBe('a\\"b\\\\c\\nd');
+    const c = new Counter("t_total", "x", ["model"]);
+    c.inc(['we"ird\nname']);
+    const fams = parsePrometheus(renderMetrics([c]));
+    expect(fams.get("t_total")!.samples[0]!.labels.model).toBe('we"ird\nname');
+  });
+
+  test("an unlabelled histogram with no observations still renders", () => {
+    const fams = parsePrometheus(renderMetrics([new Histogram("t_h", "h", [1, 2])]));
+    expect(sampleSum(fams, "t_h_count")).toBe(0);
+  });
+
+  test("the parser rejects malformed text (so the tests above mean something)", () => {
+    expect(() => parsePrometheus("# TYPE x counter\nx{a=b} 1\n")).toThrow();
+    expect(() => parsePrometheus("x 1\n")).toThrow();
+    expect(() => parsePrometheus("# TYPE x counter\nx 1")).toThrow();
+    expect(() => parsePrometheus('# TYPE h histogram\nh_bucket{le="1"} 2\nh_bucket{le="+Inf"} 1\nh_sum 1\nh_count 1\n')).toThrow();
+  });
+});
