@@ -10,7 +10,9 @@ import { createMockProvider } from "./providers/mock/index.ts";
 import type { Provider } from "./providers/types.ts";
 import { createVertexProvider } from "./providers/vertex/index.ts";
 import { createServerApp, type ServerApp } from "./server/app.ts";
+import { Metrics } from "./server/metrics.ts";
 import { listen, type RunningServer } from "./server/serve.ts";
+import { instrumentTokenSource } from "./server/token-metrics.ts";
 
 export const VERSION: string = pkg.version;
 
@@ -25,16 +27,18 @@ export interface AppDeps {
 /** Builds the gateway as an object with `fetch(req)` usable by Bun.serve (plus `routes` for its router). */
 export function createApp(config: Config, deps: AppDeps = {}): ServerApp {
   const logger = deps.logger ?? silentLogger;
-  const provider = deps.provider ?? createProvider(config, logger);
-  return createServerApp({ config, provider, logger, now: deps.now, version: VERSION });
+  // Metrics exist before the provider so token refreshes can be counted (modelmux_token_refreshes_total).
+  const metrics = new Metrics((deps.now ?? Date.now)(), { version: VERSION, provider: deps.provider?.name ?? config.vertex.provider });
+  const provider = deps.provider ?? createProvider(config, logger, metrics);
+  return createServerApp({ config, provider, logger, now: deps.now, version: VERSION, metrics });
 }
 
-function createProvider(config: Config, logger: Logger): Provider {
+function createProvider(config: Config, logger: Logger, metrics: Metrics): Provider {
   if (config.vertex.provider === "mock") {
     logger.warn("no Vertex AI configuration found: serving the built-in DEMO upstream (provider = mock); set VERTEX_PROJECT, VERTEX_REGION and VERTEX_MODEL_ID or run `modelmux config init`");
     return createMockProvider();
   }
-  const tokens = createTokenSource(config.auth, { logger: logger.withTag("auth") });
+  const tokens = instrumentTokenSource(createTokenSource(config.auth, { logger: logger.withTag("auth") }), metrics);
   return createVertexProvider({ config, tokens, logger: logger.withTag("vertex") });
 }
 

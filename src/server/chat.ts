@@ -10,10 +10,12 @@ import { toMessagesRequest } from "../translate/to-anthropic/request.ts";
 import { toHttpError, isQuotaError } from "../translate/errors.ts";
 import { toChatCompletion } from "../translate/to-openai/response.ts";
 import { parseChatRequest } from "../wire/parse-request.ts";
+import { assertModelAllowed } from "./access.ts";
 import { readJsonBody } from "./body.ts";
 import type { AppState, RequestRecord } from "./context.ts";
 import { json } from "./respond.ts";
 import { streamResponse } from "./sse-response.ts";
+import { upstreamFailed, upstreamRetried, upstreamSucceeded } from "./upstream-hooks.ts";
 
 /** Handles one chat completion request; throws HttpError for anything the client should see as an error. */
 export async function handleChat(state: AppState, req: Request, rec: RequestRecord): Promise<Response> {
@@ -21,6 +23,7 @@ export async function handleChat(state: AppState, req: Request, rec: RequestReco
   const raw = await readJsonBody(req, config.server.max_body_bytes);
   let parsed = parseChatRequest(raw, { max_messages: config.server.max_messages });
   rec.model = parsed.model;
+  assertModelAllowed(rec.principal, parsed.model); // [ops] per-key model allow-list: 404 like an unknown model
   const target = state.router.resolve(parsed.model);
   const mode = state.modes.select({
     requested: parsed.stream === true,
@@ -67,6 +70,7 @@ function callOptions(state: AppState, target: UpstreamTarget, signal: AbortSigna
     requestId: rec.id,
     onRetry(reason, attempt, delayMs) {
       state.metrics.retries++;
+      upstreamRetried(state, rec, reason); // [ops] failed attempts by type
       if (reason === 429) state.metrics.quotaErrors++;
       state.logger.debug("upstream retry", { request_id: rec.id, reason, attempt, delay_ms: delayMs });
     },
@@ -79,13 +83,16 @@ async function callUpstream<T extends { attempts: number; upstreamStatus: number
   call: () => Promise<T>,
   rec: RequestRecord,
 ): Promise<T> {
+  const started = state.clock(); // [ops] upstream wait: TTFB histogram and the overhead header
   try {
     const r = await call();
+    upstreamSucceeded(state, rec, r, started); // [ops] attempts, upstream request id
     rec.attempts = r.attempts;
     rec.upstreamStatus = r.upstreamStatus;
     if (r.upstreamRequestId) state.logger.debug("upstream response", { request_id: rec.id, upstream_request_id: r.upstreamRequestId });
     return r;
   } catch (e) {
+    upstreamFailed(state, rec, e, started); // [ops] attempts, error type, upstream request id
     if (e instanceof UpstreamError) {
       rec.upstreamStatus = e.status || undefined;
       if (isQuotaError(e.status, e.body)) state.metrics.quotaErrors++;
