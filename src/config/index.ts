@@ -68,7 +68,7 @@ export interface ConfigInspection {
   top: Map<string, LayerEntry>;
   problems: ConfigProblem[];
   files: ConfigFileInfo[];
-  /** Where `config init`/`config edit` write (the --config file, else the first user candidate). */
+  /** Where `config init`/`config edit` write: the --config file, else the user file in use, else the first user candidate. */
   writePath?: string;
 }
 
@@ -141,7 +141,8 @@ export function inspectConfig(opts: LoadOptions = {}): ConfigInspection {
   const merged = mergeLayers(layers);
   resolveProvider(merged.config, merged.sources, merged.top);
   problems.push(...validateConfig(merged.config, { sources: merged.sources, platform }));
-  const writePath = explicit ? resolve(cwd, explicit) : userConfigCandidates(pathCtx)[0];
+  const loadedUser = files.find((f) => f.kind === "user" && f.status !== "missing" && f.status !== "shadowed")?.path;
+  const writePath = explicit ? resolve(cwd, explicit) : (loadedUser ?? userConfigCandidates(pathCtx)[0]);
   return { config: merged.config, sources: merged.sources, top: merged.top, problems, files, writePath };
 }
 

@@ -76,8 +76,7 @@ function checkServer(c: Config, err: Report, warn: Report): void {
       "bind 127.0.0.1, or add [[auth.api_keys]], or set server.allow_unauthenticated = true if something in front already authenticates",
     );
   }
-  if (s.port === 0) warn("server.port", "port 0 picks a random free port at every start");
-  else if (s.port < 1024) warn("server.port", `port ${s.port} is privileged: binding it needs root or CAP_NET_BIND_SERVICE`, "use a port ≥ 1024 (e.g. 3000) behind a reverse proxy");
+  if (s.port !== 0 && s.port < 1024) warn("server.port", `port ${s.port} is privileged: binding it needs root or CAP_NET_BIND_SERVICE`, "use a port ≥ 1024 (e.g. 3000) behind a reverse proxy");
   if (s.max_retry_attempts > 10) warn("server.max_retry_attempts", `${s.max_retry_attempts} retries can hold a request for a long time`, "3–5 is usually enough");
   if (s.log_level === "trace") warn("server.log_level", "trace logging may write prompt and response content to the logs", "use debug or info in production");
   const names = new Set<string>();
