@@ -124,7 +124,7 @@ async function whoListens(host: string, port: number): Promise<string | undefine
   const h = host === "0.0.0.0" || host === "::" ? "127.0.0.1" : host;
   if (!isLoopback(h)) return undefined;
   try {
-    const res = await fetch(`http://${h.includes(":") ? `[${h}]` : h}:${port}/health`, { signal: AbortSignal.timeout(1000) });
+    const res = await fetch(`http://${h.includes(":") ? `[${h}]` : h}:${port}/health`, { signal: AbortSignal.timeout(500) });
     const body = (await res.json()) as { version?: unknown };
     return typeof body.version === "string" ? `modelmux ${body.version}` : undefined;
   } catch {
