@@ -30,3 +30,6 @@ const server = Bun.serve({
 });
 
 console.log(`listening ${server.url.href.replace(/\/$/, "")}`);
+
+// Exit cleanly on SIGTERM (lets `bun --cpu-prof` write its profile).
+process.on("SIGTERM", () => process.exit(0));

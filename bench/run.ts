@@ -16,8 +16,8 @@ import type { MachineInfo, Results } from "./lib/results.ts";
 import { MODE_LABEL } from "./lib/scenarios.ts";
 import { fmt } from "./lib/table.ts";
 import { BINARY, OUT, ROOT, TARGET_LABEL, type Target, checkTarget, startFake, startTarget, writeBodies } from "./lib/targets.ts";
-import { measureStartup } from "./lib/startup.ts";
 import { ensureWrk } from "./lib/wrk.ts";
+import { measure as measureStartup } from "./startup.ts";
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -66,7 +66,6 @@ async function main(): Promise<number> {
     ttfb: {},
     idleRssKb: {},
     afterLoadRssKb: {},
-    startupMs: [],
     micro: "",
   };
 
@@ -76,7 +75,7 @@ async function main(): Promise<number> {
   const targets: Target[] = [];
   try {
     for (const key of opts.targets) {
-      const t = await startTarget(key, fake);
+      const t = await startTarget(key, fake, opts.source);
       if (key !== "a") running.push(t.child);
       await checkTarget(t, opts.modes);
       results.idleRssKb[key] = memory(t.child.pid).rssKb;
@@ -119,7 +118,8 @@ async function main(): Promise<number> {
 
   if (opts.targets.includes("d")) {
     log("start-up of the compiled binary…");
-    results.startupMs = await measureStartup(BINARY, opts.startupRuns);
+    const s = await measureStartup("dist/modelmux", [BINARY], opts.startupRuns, BINARY);
+    results.startup = { medianMs: s.health.median, p90Ms: s.health.p90, minMs: s.health.min, runs: s.runs, rssMiB: s.rssMiB, sizeBytes: s.sizeBytes };
   }
   if (opts.micro) results.micro = runMicro(notes);
 

@@ -18,6 +18,8 @@ export interface BenchOptions {
   micro: boolean;
   write: boolean;
   startupRuns: number;
+  /** Checkout whose src/main.ts target (c) runs (default: this one). */
+  source?: string;
 }
 
 export const USAGE = `Usage: bun bench/run.ts [--quick] [options]
@@ -30,6 +32,7 @@ export const USAGE = `Usage: bun bench/run.ts [--quick] [options]
   --modes LIST         json,stream20,stream1000,tool
   --chunking whole|event   how the fake writes SSE answers (default whole: one write)
   --soak N             requests in the soak (default 100000; 0 = skip)
+  --source DIR         run target (c) from another checkout (e.g. to compare a change)
   --no-build           do not (re)build dist/modelmux
   --no-micro           skip the micro-benchmarks
   --write              write bench/RESULTS.md`;
@@ -99,6 +102,9 @@ export function parseOptions(argv: string[]): BenchOptions {
         o.chunking = v;
         break;
       }
+      case "--source":
+        o.source = val();
+        break;
       case "--no-build":
         o.build = false;
         break;

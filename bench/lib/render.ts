@@ -1,7 +1,7 @@
 /** Turns a Results record into the Markdown tables printed by the runner and written to bench/RESULTS.md. */
 import { type Results, soakGrowth, summarizeLoad, summarizeTtfb, summarizeUnloaded } from "./results.ts";
 import { MODE_LABEL, type ModeName } from "./scenarios.ts";
-import { fmt, median, ratio, table } from "./table.ts";
+import { fmt, ratio, table } from "./table.ts";
 import { TARGET_LABEL, type TargetKey } from "./targets.ts";
 
 const MB = (kb: number | undefined) => (kb === undefined ? "–" : fmt(kb / 1024, 1));
@@ -94,10 +94,12 @@ export function renderSoakStartup(r: Results): string {
         `${MB(g.secondHalfPeakKb)} MB → ${g.grows ? "GROWS" : "no growth"}.`,
     );
   }
-  if (r.startupMs.length) {
+  const s = r.startup;
+  if (s) {
     lines.push(
-      `Start-up of the compiled binary until \`/health\` answers 200: median ${fmt(median(r.startupMs), 1)} ms over ${r.startupMs.length} runs ` +
-        `(${r.startupMs.map((x) => fmt(x, 1)).join(", ")}).`,
+      `Start-up of the compiled binary (bench/startup.ts: spawn → first 200 from \`/health\`): median ${fmt(s.medianMs, 1)} ms, ` +
+        `p90 ${fmt(s.p90Ms, 1)} ms, min ${fmt(s.minMs, 1)} ms over ${s.runs} runs; binary ${fmt((s.sizeBytes ?? NaN) / 1024 ** 2, 1)} MiB, ` +
+        `RSS once serving ${fmt(s.rssMiB, 1)} MiB.`,
     );
   }
   return lines.join("\n\n");
@@ -163,7 +165,7 @@ export function renderChecks(r: Results): { text: string; failed: string[] } {
     {
       what: "binary start-up to /health",
       goal: "≤ 100 ms",
-      value: (k) => (k === "d" && r.startupMs.length ? median(r.startupMs) : undefined),
+      value: (k) => (k === "d" ? r.startup?.medianMs : undefined),
       show: (v) => `${v.toFixed(1)} ms`,
       pass: (v) => v <= 100,
     },

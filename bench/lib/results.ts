@@ -29,8 +29,8 @@ export interface Results {
   idleRssKb: Partial<Record<TargetKey, number>>;
   afterLoadRssKb: Partial<Record<TargetKey, number>>;
   soak?: SoakResult & { target: TargetKey };
-  /** Start-up of the compiled binary until /health answers (ms per run). */
-  startupMs: number[];
+  /** Start-up of the compiled binary until /health answers (bench/startup.ts, demo provider). */
+  startup?: { medianMs: number; p90Ms: number; minMs: number; runs: number; rssMiB?: number; sizeBytes?: number };
   micro: string;
 }
 

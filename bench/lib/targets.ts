@@ -66,8 +66,8 @@ export function startFake(chunking: string): Promise<Child> {
   return spawnServer({ name: "fake upstream", cmd: [process.execPath, join(ROOT, "bench", "fake-upstream.ts"), "--chunking", chunking] });
 }
 
-/** Starts one target process in front of `fake`. */
-export async function startTarget(key: TargetKey, fake: Child): Promise<Target> {
+/** Starts one target process in front of `fake`; (c) runs `source`/src/main.ts. */
+export async function startTarget(key: TargetKey, fake: Child, source = ROOT): Promise<Target> {
   const vertexTarget = (child: Child): Target => ({
     key,
     child,
@@ -87,7 +87,7 @@ export async function startTarget(key: TargetKey, fake: Child): Promise<Target> 
   }
   const port = freePort();
   const url = `http://127.0.0.1:${port}`;
-  const cmd = key === "c" ? [process.execPath, "--no-env-file", join(ROOT, "src", "main.ts"), "serve"] : [BINARY, "serve"];
+  const cmd = key === "c" ? [process.execPath, "--no-env-file", join(source, "src", "main.ts"), "serve"] : [BINARY, "serve"];
   if (key === "d" && !existsSync(BINARY)) throw new Error(`${BINARY} is missing (run \`bun run build\`)`);
   const child = await spawnServer({ name: TARGET_LABEL[key], cmd, env: gatewayEnv(fake.url, port), cwd: OUT, url, readyPath: "/health" });
   return {
