@@ -9,7 +9,7 @@
  */
 import { mkdir, mkdtemp, rm, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { compileBinary } from "../packaging/lib/compile.ts";
 import { REPO_ROOT } from "../packaging/lib/version.ts";
 
@@ -141,7 +141,7 @@ if (import.meta.main) {
   const out = join(REPO_ROOT, "bench", "out");
   await mkdir(out, { recursive: true });
   const results: StartupResult[] = [];
-  const given = opt("binary");
+  const given = opt("binary") && resolve(opt("binary")!);
   if (given) {
     results.push(await measure(given, [given], runs, given));
   } else {
