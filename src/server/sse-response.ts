@@ -87,7 +87,11 @@ export function streamResponse(
           pending ??= events.next();
           const wait = coalescer?.pending ? chunk_timeout_ms : keepalive_ms;
           let timer: ReturnType<typeof setTimeout> | undefined;
-          const r = await Promise.race([pending, new Promise<typeof TICK>((res) => (timer = setTimeout(res, wait, TICK)))]);
+          // keepalive_ms = 0 turns keep-alive comments off: then wait for the upstream without a timer.
+          const r =
+            wait > 0
+              ? await Promise.race([pending, new Promise<typeof TICK>((res) => (timer = setTimeout(res, wait, TICK)))])
+              : await pending;
           clearTimeout(timer);
           if (r === TICK) {
             if (coalescer?.pending) {

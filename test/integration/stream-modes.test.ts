@@ -100,3 +100,15 @@ describe("buffered mode really buffers", () => {
     expect(small.contentChunks.length).toBeGreaterThan(big.contentChunks.length);
   });
 });
+
+describe("keep-alive", () => {
+  test("keepalive_ms = 0 turns keep-alive comments off", async () => {
+    const r = await ask(await gateway({ mode: "standard", keepalive_ms: 0 }, 20), { stream: true, content: "a b c" });
+    expect(r.body).not.toContain(": keep-alive");
+    expect(r.body.trimEnd().endsWith("data: [DONE]")).toBe(true);
+  });
+  test("a slow upstream gets keep-alive comments", async () => {
+    const r = await ask(await gateway({ mode: "standard", keepalive_ms: 5 }, 30), { stream: true, content: "a b c" });
+    expect(r.body).toContain(": keep-alive");
+  });
+});
