@@ -1,10 +1,11 @@
 /**
- * Questions for `config init`. On a terminal they are consola prompts; when stdin is not a TTY
+ * Questions for `config init`. On a terminal they are consola prompts (text answers use readline); when stdin is not a TTY
  * (piped answers, scripts, tests) consola's prompts cannot run (they need raw mode), so a plain line
  * reader asks the same questions: one answer per line, an empty line takes the default, and for a
  * choice either its number or its value is accepted.
  */
 import { createInterface } from "node:readline";
+import { c } from "./output.ts";
 
 export interface Choice<T extends string> {
   value: T;
@@ -45,21 +46,49 @@ function consolaPrompter(): Prompter {
   return {
     async text(message, opts = {}) {
       for (;;) {
-        const v = String((await ask(message, { type: "text", default: opts.default, placeholder: opts.default })) ?? "").trim() || (opts.default ?? "");
-        const bad = opts.validate?.(v);
+        const v = (await ttyQuestion(`${c.cyan("?")} ${c.bold(message)}${opts.default ? c.dim(` (${opts.default})`) : ""} `)).trim() || (opts.default ?? "");
+        const bad = opts.validate?.(v) ?? (v === "" ? "an answer is required" : undefined);
         if (!bad) return v;
-        process.stdout.write(`  ${bad}\n`);
+        process.stdout.write(`  ${c.yellow(bad)}\n`);
       }
     },
     async confirm(message, def) {
       return Boolean(await ask(message, { type: "confirm", initial: def }));
     },
     async select(message, choices, def) {
-      const options = choices.map((c) => ({ value: c.value, label: c.label, hint: c.hint }));
+      const options = choices.map((ch) => ({ value: ch.value, label: ch.label, hint: ch.hint }));
       return (await ask(message, { type: "select", options, initial: def })) as typeof def;
     },
-    close() {},
+    close() {
+      // clack and readline leave stdin flowing, which would keep the process alive.
+      if (process.stdin.isTTY) process.stdin.setRawMode(false);
+      process.stdin.pause();
+      process.stdin.unref?.();
+    },
   };
+}
+
+/**
+ * One line from the terminal with readline editing. (consola's text prompt is not used: under Bun its
+ * typed value comes back undefined, while its select and confirm prompts work.)
+ */
+function ttyQuestion(question: string): Promise<string> {
+  const rl = createInterface({ input: process.stdin, output: process.stdout, terminal: true });
+  return new Promise<string>((resolve, reject) => {
+    let answered = false;
+    rl.on("SIGINT", () => {
+      rl.close();
+      reject(new PromptAborted());
+    });
+    rl.on("close", () => {
+      if (!answered) reject(new PromptAborted());
+    });
+    rl.question(question, (answer) => {
+      answered = true;
+      rl.close();
+      resolve(answer);
+    });
+  });
 }
 
 /** The line-based prompter (exported for tests). */
