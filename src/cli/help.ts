@@ -10,6 +10,11 @@ import { c, stripAnsi } from "./output.ts";
 export async function showHelp(cmd: CommandDef<any>, parent?: CommandDef<any>): Promise<void> {
   let text = await renderUsage(cmd, parent);
   const meta = typeof cmd.meta === "function" ? await cmd.meta() : await cmd.meta;
+  const parentMeta = parent ? (typeof parent.meta === "function" ? await parent.meta() : await parent.meta) : undefined;
+  // citty names only one level up ("config init"); show the full command line.
+  if (parentMeta?.name && parentMeta.name !== "modelmux" && meta?.name) {
+    text = text.replaceAll(`${parentMeta.name} ${meta.name}`, `modelmux ${parentMeta.name} ${meta.name}`);
+  }
   if (!parent || meta?.name === "serve") text += "\n\n" + environmentSection();
   if (!process.stdout.isTTY || process.env.NO_COLOR) text = stripAnsi(text);
   process.stdout.write(text + "\n");
