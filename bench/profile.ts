@@ -2,6 +2,7 @@
  * CPU-profiles modelmux (from source) under load, for finding hot spots:
  *
  *   bun bench/profile.ts [--mode json|stream20|stream1000|tool] [--duration 5] [--connections 32] [--chunking whole|event]
+ *                        [--source DIR] [--interval µs]
  *
  * Starts the fake upstream, runs `bun --cpu-prof --cpu-prof-md src/main.ts serve`, loads it with wrk, stops it
  * and prints where the profile went (bench/out/profiles/*.cpuprofile for Chrome DevTools / speedscope, and
@@ -9,7 +10,7 @@
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { freePort, spawnServer } from "./lib/proc.ts";
+import { type Child, freePort, spawnServer } from "./lib/proc.ts";
 import { MODES, type ModeName } from "./lib/scenarios.ts";
 import { OUT, ROOT, gatewayEnv, startFake, writeBodies } from "./lib/targets.ts";
 import { runWrk } from "./lib/wrk.ts";
@@ -28,11 +29,19 @@ const dir = join(OUT, "profiles");
 mkdirSync(dir, { recursive: true });
 const name = `modelmux-${mode}-${Date.now()}`;
 const fake = await startFake(arg("chunking", "whole"));
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.on(sig, () => {
+    fake.proc.kill("SIGKILL");
+    gw?.proc.kill("SIGKILL");
+    process.exit(130);
+  });
+}
+let gw: Child | undefined;
 const port = freePort();
 const url = `http://127.0.0.1:${port}`;
-const gw = await spawnServer({
+gw = await spawnServer({
   name: "modelmux (profiled)",
-  cmd: [process.execPath, "--no-env-file", "--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}`, join(ROOT, "src", "main.ts"), "serve"],
+  cmd: [process.execPath, "--no-env-file", "--cpu-prof", "--cpu-prof-md", `--cpu-prof-dir=${dir}`, `--cpu-prof-name=${name}`, `--cpu-prof-interval=${arg("interval", "250")}`, join(arg("source", ROOT), "src", "main.ts"), "serve"],
   env: gatewayEnv(fake.url, port),
   cwd: OUT,
   url,
@@ -48,7 +57,7 @@ try {
   });
   console.log(`${mode}: ${Math.round(r.requests / (r.durationUs / 1e6))} req/s under the profiler`);
 } finally {
-  await gw.stop();
+  await gw?.stop();
   await fake.stop();
 }
 console.log(`profile: ${dir}/${name}.cpuprofile (and the .md summary beside it)`);

@@ -72,10 +72,17 @@ async function main(): Promise<number> {
   log(`fake upstream (chunking: ${opts.chunking})…`);
   const fake = await startFake(opts.chunking);
   const running: Child[] = [fake];
+  // Interrupted (Ctrl-C, timeout): stop every process we started before exiting.
+  for (const sig of ["SIGINT", "SIGTERM"] as const) {
+    process.on(sig, () => {
+      for (const c of running) c.proc.kill("SIGKILL");
+      process.exit(130);
+    });
+  }
   const targets: Target[] = [];
   try {
     for (const key of opts.targets) {
-      const t = await startTarget(key, fake, opts.source);
+      const t = await startTarget(key, fake, opts.source, opts.compare);
       if (key !== "a") running.push(t.child);
       await checkTarget(t, opts.modes);
       results.idleRssKb[key] = memory(t.child.pid).rssKb;

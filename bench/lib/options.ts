@@ -20,6 +20,8 @@ export interface BenchOptions {
   startupRuns: number;
   /** Checkout whose src/main.ts target (c) runs (default: this one). */
   source?: string;
+  /** A second checkout, run as target (e) interleaved with the others (A/B of a change). */
+  compare?: string;
 }
 
 export const USAGE = `Usage: bun bench/run.ts [--quick] [options]
@@ -32,7 +34,8 @@ export const USAGE = `Usage: bun bench/run.ts [--quick] [options]
   --modes LIST         json,stream20,stream1000,tool
   --chunking whole|event   how the fake writes SSE answers (default whole: one write)
   --soak N             requests in the soak (default 100000; 0 = skip)
-  --source DIR         run target (c) from another checkout (e.g. to compare a change)
+  --source DIR         run target (c) from another checkout
+  --compare DIR        add target (e): modelmux from another checkout, interleaved (A/B of a change)
   --no-build           do not (re)build dist/modelmux
   --no-micro           skip the micro-benchmarks
   --write              write bench/RESULTS.md`;
@@ -86,7 +89,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         break;
       case "--targets":
         o.targets = val().split(",").map((t) => {
-          if (!["a", "b", "c", "d"].includes(t)) throw new Error(`unknown target ${t}`);
+          if (!["a", "b", "c", "d", "e"].includes(t)) throw new Error(`unknown target ${t}`);
           return t as TargetKey;
         });
         break;
@@ -105,6 +108,9 @@ export function parseOptions(argv: string[]): BenchOptions {
       case "--source":
         o.source = val();
         break;
+      case "--compare":
+        o.compare = val();
+        break;
       case "--no-build":
         o.build = false;
         break;
@@ -121,5 +127,7 @@ export function parseOptions(argv: string[]): BenchOptions {
         throw new Error(`unknown option ${a}\n\n${USAGE}`);
     }
   }
+  if (o.compare && !o.targets.includes("e")) o.targets.push("e");
+  if (!o.compare) o.targets = o.targets.filter((t) => t !== "e");
   return o;
 }

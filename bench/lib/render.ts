@@ -170,7 +170,7 @@ export function renderChecks(r: Results): { text: string; failed: string[] } {
       pass: (v) => v <= 100,
     },
   ];
-  const cols = (["c", "d"] as TargetKey[]).filter((k) => r.targets.includes(k));
+  const cols = (["c", "d", "e"] as TargetKey[]).filter((k) => r.targets.includes(k));
   const failed: string[] = [];
   const rows = checks.map((c) => [
     c.what,

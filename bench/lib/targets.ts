@@ -7,13 +7,14 @@ import { join, resolve } from "node:path";
 import { type Child, freePort, spawnServer } from "./proc.ts";
 import { CLIENT_MODEL, type ModeName, PROJECT, REGION, VERTEX_MODEL, openaiBody, vertexBody, vertexPath } from "./scenarios.ts";
 
-export type TargetKey = "a" | "b" | "c" | "d";
+export type TargetKey = "a" | "b" | "c" | "d" | "e";
 
 export const TARGET_LABEL: Record<TargetKey, string> = {
   a: "(a) direct to fake upstream",
   b: "(b) Bun pass-through proxy",
   c: "(c) modelmux (bun src/main.ts)",
   d: "(d) modelmux (compiled binary)",
+  e: "(e) modelmux from --compare DIR",
 };
 
 export const ROOT = resolve(import.meta.dir, "..", "..");
@@ -66,8 +67,8 @@ export function startFake(chunking: string): Promise<Child> {
   return spawnServer({ name: "fake upstream", cmd: [process.execPath, join(ROOT, "bench", "fake-upstream.ts"), "--chunking", chunking] });
 }
 
-/** Starts one target process in front of `fake`; (c) runs `source`/src/main.ts. */
-export async function startTarget(key: TargetKey, fake: Child, source = ROOT): Promise<Target> {
+/** Starts one target process in front of `fake`; (c) runs `source`/src/main.ts, (e) `compare`/src/main.ts. */
+export async function startTarget(key: TargetKey, fake: Child, source = ROOT, compare = ROOT): Promise<Target> {
   const vertexTarget = (child: Child): Target => ({
     key,
     child,
@@ -87,7 +88,8 @@ export async function startTarget(key: TargetKey, fake: Child, source = ROOT): P
   }
   const port = freePort();
   const url = `http://127.0.0.1:${port}`;
-  const cmd = key === "c" ? [process.execPath, "--no-env-file", join(source, "src", "main.ts"), "serve"] : [BINARY, "serve"];
+  const fromSource = (dir: string) => [process.execPath, "--no-env-file", join(dir, "src", "main.ts"), "serve"];
+  const cmd = key === "c" ? fromSource(source) : key === "e" ? fromSource(compare) : [BINARY, "serve"];
   if (key === "d" && !existsSync(BINARY)) throw new Error(`${BINARY} is missing (run \`bun run build\`)`);
   const child = await spawnServer({ name: TARGET_LABEL[key], cmd, env: gatewayEnv(fake.url, port), cwd: OUT, url, readyPath: "/health" });
   return {
@@ -105,7 +107,7 @@ export async function checkTarget(t: Target, modes: readonly ModeName[]): Promis
   for (const mode of modes) {
     const res = await fetch(t.url(mode), { method: "POST", headers: { ...t.headers, "content-type": "application/json" }, body: t.body(mode) });
     const text = await res.text();
-    const gateway = t.key === "c" || t.key === "d";
+    const gateway = t.key !== "a" && t.key !== "b";
     const ok =
       res.status === 200 &&
       (mode === "json"
