@@ -11,6 +11,7 @@ import type { Provider } from "./providers/types.ts";
 import { createVertexProvider } from "./providers/vertex/index.ts";
 import { createServerApp, type ServerApp } from "./server/app.ts";
 import { Metrics } from "./server/metrics.ts";
+import type { RateLimiter } from "./server/rate-limit.ts";
 import { listen, type RunningServer } from "./server/serve.ts";
 import { instrumentTokenSource } from "./server/token-metrics.ts";
 
@@ -22,6 +23,8 @@ export interface AppDeps {
   provider?: Provider;
   /** Wall clock in ms. */
   now?: () => number;
+  /** Where per-key RPM/TPM state lives (default: in-process). Implement it for a shared store. */
+  rateLimiter?: RateLimiter;
 }
 
 /** Builds the gateway as an object with `fetch(req)` usable by Bun.serve (plus `routes` for its router). */
@@ -30,7 +33,7 @@ export function createApp(config: Config, deps: AppDeps = {}): ServerApp {
   // Metrics exist before the provider so token refreshes can be counted (modelmux_token_refreshes_total).
   const metrics = new Metrics((deps.now ?? Date.now)(), { version: VERSION, provider: deps.provider?.name ?? config.vertex.provider });
   const provider = deps.provider ?? createProvider(config, logger, metrics);
-  return createServerApp({ config, provider, logger, now: deps.now, version: VERSION, metrics });
+  return createServerApp({ config, provider, logger, now: deps.now, version: VERSION, metrics, rateLimiter: deps.rateLimiter });
 }
 
 function createProvider(config: Config, logger: Logger, metrics: Metrics): Provider {

@@ -1,6 +1,9 @@
 /** The library surface of modelmux: build the gateway programmatically and embed it in Bun.serve. */
 export { createApp, startServer, VERSION, type AppDeps } from "./app.ts";
-export { loadConfig, ConfigError, type LoadOptions } from "./config/index.ts";
+export { loadConfig, inspectConfig, ConfigError, type LoadOptions } from "./config/index.ts";
+export type { ConfigProblem } from "./config/index.ts";
+export { hashApiKey, generateApiKey } from "./config/api-keys.ts";
+export type { RateLimiter, RateLimits, RateDecision } from "./server/rate-limit.ts";
 export { DEFAULT_CONFIG, defineConfig } from "./config/schema.ts";
 export type {
   Config,

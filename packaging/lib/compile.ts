@@ -15,7 +15,7 @@ export interface CompileOptions {
 }
 
 /** The build flags shared by every target (keep in sync with the "build" script in package.json). */
-export const COMPILE_FLAGS = ["--compile", "--minify", "--sourcemap"] as const;
+export const COMPILE_FLAGS = ["--compile", "--no-compile-autoload-dotenv", "--no-compile-autoload-bunfig", "--minify", "--sourcemap"] as const;
 
 /** Compiles the CLI into a standalone executable; returns its path. */
 export async function compileBinary(opts: CompileOptions): Promise<string> {

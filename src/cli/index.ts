@@ -16,6 +16,7 @@ export const rootCommand = defineCommand({
     serve: () => import("./serve.ts").then((m) => m.serveCommand),
     config: () => import("./config/index.ts").then((m) => m.configCommand),
     doctor: () => import("./doctor.ts").then((m) => m.doctorCommand),
+    keys: () => import("./keys.ts").then((m) => m.keysCommand),
     validate: () => import("./config/validate.ts").then((m) => m.validateAliasCommand),
   },
   setup({ rawArgs, args }) {

@@ -6,18 +6,14 @@
  * scanners and our log redaction recognise them).
  */
 import { defineCommand } from "citty";
-import { hashApiKey } from "../server/access.ts";
+import { generateApiKey, hashApiKey } from "../config/api-keys.ts";
 import { complain, say } from "./output.ts";
 import { assertKnownFlags, guard, UsageError } from "./shared-args.ts";
 
-const KEY_PREFIX = "sk-mm-";
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-/** A new random API key (256 bits of entropy). */
-export function generateApiKey(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return KEY_PREFIX + Buffer.from(bytes).toString("base64url");
-}
+
+export { generateApiKey };
 
 export interface NewKeySpec {
   name: string;

@@ -9,6 +9,7 @@
 import { defineCommand } from "citty";
 import { inspectConfig } from "../config/index.ts";
 import { createLogger, type Logger } from "../observability/logger.ts";
+import type { RunningServer } from "../server/serve.ts";
 import { c, complain, countProblems, formatProblems } from "./output.ts";
 import { assertKnownFlags, configArgs, guard, loadOptionsFrom } from "./shared-args.ts";
 
@@ -41,6 +42,8 @@ export const serveCommand = defineCommand({
     }
     logger.info(`OpenAI base URL: ${server.url}/v1`, { url: server.url, port: server.port });
     handleSignals(server, logger);
+    const running = server;
+    process.on("SIGHUP", () => reloadConfig(running, () => inspectConfig(loadOptionsFrom(args)), logger));
   },
 });
 
@@ -66,6 +69,28 @@ function handleSignals(server: { stop(graceful?: boolean): Promise<void> }, logg
   };
   process.on("SIGTERM", onSignal);
   process.on("SIGINT", onSignal);
+}
+
+/**
+ * SIGHUP: re-read the config layers and swap keys, limits, models and streaming rules without dropping
+ * connections. An invalid config (or one the server refuses, e.g. an unauthenticated public bind) is
+ * logged and the running config stays.
+ */
+function reloadConfig(server: RunningServer, load: () => ReturnType<typeof inspectConfig>, logger: Logger): void {
+  const r = load();
+  const errors = r.problems.filter((p) => p.level === "error");
+  if (errors.length) {
+    logger.error("config reload refused: the configuration is invalid; keeping the running config", {
+      problems: errors.map((p) => `${p.key} (${p.source}): ${p.message}`),
+    });
+    return;
+  }
+  try {
+    server.reload(r.config);
+    logger.info("config reloaded", { files: r.files.filter((f) => f.status === "loaded").map((f) => f.path) });
+  } catch (e) {
+    logger.error("config reload refused; keeping the running config", { error: e instanceof Error ? e.message : String(e) });
+  }
 }
 
 function reportStartFailure(e: unknown, host: string, port: number, logger: Logger): void {

@@ -3,6 +3,7 @@
  * precise complaint. Text accepts what people type in shells: `yes`/`on`/`1` booleans, comma lists or
  * JSON arrays, case-insensitive enums.
  */
+import { apiKeysFromList } from "./api-keys.ts";
 import type { FieldSpec, KeySpec } from "./keys.ts";
 import { suggest } from "./suggest.ts";
 
@@ -28,6 +29,10 @@ export function coerceValue(spec: KeySpec, raw: unknown, text: boolean): Coerced
     case "string[]":
       return coerceStringList(raw, text);
     case "table[]":
+      // MODELMUX_AUTH_API_KEYS also takes a simple list of plain keys (hashed here, never kept).
+      if (spec.key === "auth.api_keys" && text && typeof raw === "string" && !raw.trim().startsWith("[")) {
+        return { ok: true, value: apiKeysFromList(raw) };
+      }
       return coerceTables(raw, text, spec.fields ?? {});
   }
 }

@@ -60,7 +60,7 @@ export function checkServiceAccountFile(path: string, platform: NodeJS.Platform)
     return [{ level: "error", message: `${path} is not readable by this user`, fix: `chown it to the user running modelmux, then chmod 600 ${path}` }];
   }
   const issues: CredentialIssue[] = [];
-  if (platform !== "win32" && (st.mode & 0o077) !== 0) {
+  if (platform !== "win32" && exposedToOthers(st)) {
     issues.push({ level: "warning", message: `${path} is readable or writable by group/others (mode ${(st.mode & 0o777).toString(8)})`, fix: `chmod 600 ${path}` });
   }
   let text: string;
@@ -70,4 +70,14 @@ export function checkServiceAccountFile(path: string, platform: NodeJS.Platform)
     return [...issues, { level: "error", message: `${path} cannot be read (${(e as Error).message})` }];
   }
   return [...issues, ...checkServiceAccountJson(text, path)];
+}
+
+/**
+ * True when a secret-holding file is open to other users: any world bit, or group bits for a group that
+ * is not the one modelmux runs as. The .deb layout (`0640 root:modelmux`, service running as group
+ * modelmux) is therefore fine, and so is `0600`.
+ */
+export function exposedToOthers(st: { mode: number; gid: number }): boolean {
+  if ((st.mode & 0o007) !== 0) return true;
+  return (st.mode & 0o070) !== 0 && st.gid !== process.getgid?.();
 }

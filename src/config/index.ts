@@ -13,6 +13,7 @@
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join, resolve } from "node:path";
+import { exposedToOthers } from "./credentials.ts";
 import { parseDotenv } from "./dotenv.ts";
 import { KEY_INDEX, META_ENV } from "./keys.ts";
 import { type ConfigProblem, envLayer, type Layer, type LayerEntry, fileLayer, overridesLayer } from "./layers.ts";
@@ -159,7 +160,7 @@ function readFileLayer(kind: "system" | "user" | "file", path: string, files: Co
   }
   const layer = fileLayer(kind, path, text, ctx);
   const secrets = [...layer.entries.keys()].filter((k) => KEY_INDEX.get(k)?.secret);
-  if (secrets.length && process.platform !== "win32" && (statSync(path).mode & 0o077) !== 0) {
+  if (secrets.length && process.platform !== "win32" && exposedToOthers(statSync(path))) {
     problems.push({ level: "warning", key: secrets.join(", "), source: path, message: `${path} holds secrets but is readable by group/others`, fix: `chmod 600 ${path}` });
   }
   files.push({ kind, path, status: layer.problems.some((p) => p.key === "(file)") ? "error" : "loaded" });

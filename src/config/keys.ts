@@ -88,7 +88,7 @@ export const KEYS: readonly KeySpec[] = [
   { key: "auth.service_account_file", kind: "path", doc: "Service-account key file (~ and $VARS expand)", example: '"~/.config/modelmux/service-account.json"' },
   { key: "auth.service_account_json", kind: "string", secret: true, doc: "Service-account key as inline JSON (wins over the file)", example: "'{\"type\": \"service_account\", ...}'", envAliases: ["GCP_SERVICE_ACCOUNT_KEY"] },
   { key: "auth.access_token", kind: "string", secret: true, doc: "A fixed bearer token (e.g. `gcloud auth print-access-token`), for quick trials", example: '"ya29...."' },
-  { key: "auth.api_keys", kind: "table[]", fields: API_KEY_FIELDS, doc: "Client API keys ([[auth.api_keys]] name, sha256, models, requests_per_minute, tokens_per_minute)", example: '[{ name = "laptop", sha256 = "…" }]' },
+  { key: "auth.api_keys", kind: "table[]", fields: API_KEY_FIELDS, doc: "Client API keys ([[auth.api_keys]] name, sha256, models, requests_per_minute, tokens_per_minute); in env also a plain comma-separated list of keys", example: '[{ name = "laptop", sha256 = "…" }]' },
   // [vertex]
   { key: "vertex.provider", kind: "enum", values: ["vertex", "mock"], doc: "vertex, or mock (built-in demo; default when no Vertex setting exists)", example: '"vertex"', envAliases: ["LLM_PROVIDER"] },
   { key: "vertex.project", kind: "string", doc: "Google Cloud project id", example: '"my-project"', envAliases: ["VERTEX_PROJECT"] },

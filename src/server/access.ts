@@ -7,6 +7,7 @@
  * taken does not depend on which key (or how much of one) matched. Clients send `Authorization: Bearer <key>`
  * or `x-api-key: <key>` (Anthropic style); Authorization wins when both carry a key.
  */
+import { hashApiKey } from "../config/api-keys.ts";
 import { timingSafeEqual } from "node:crypto";
 import type { ApiKeyConfig, Config } from "../config/schema.ts";
 import { HttpError } from "../errors.ts";
@@ -35,10 +36,6 @@ interface KeyEntry {
   principal: Principal;
 }
 
-/** Hex SHA-256 of an API key: what goes into `[[auth.api_keys]] sha256`. */
-export function hashApiKey(key: string): string {
-  return Bun.SHA256.hash(key, "hex") as string;
-}
 
 /** Builds the key table once per config (digests decoded, allow-lists lower-cased). */
 export function createAccessControl(keys: readonly ApiKeyConfig[]): AccessControl {
@@ -147,3 +144,5 @@ function hexToBytes(hex: string): Uint8Array {
   for (let i = 0; i < 32; i++) out[i] = parseInt(h.slice(i * 2, i * 2 + 2), 16);
   return out;
 }
+
+export { hashApiKey };

@@ -60,7 +60,7 @@ describe("config init (answers on stdin)", () => {
   it("generates an API key when binding a non-loopback address", async () => {
     const r = await sb.run(["config", "init"], { stdin: ["2", "", "0.0.0.0", "1", "", ""].join("\n") + "\n" });
     expect(r.code).toBe(0);
-    const key = /API key for clients[^:]*: (mmx-\S+)/.exec(r.stdout)?.[1];
+    const key = /API key for clients[^:]*: (sk-mm-\S+)/.exec(r.stdout)?.[1];
     expect(key).toBeDefined();
     const t = readToml(sb.userFile) as { auth: { api_keys: Array<{ name: string; sha256: string }> }; vertex: unknown };
     expect(t.vertex).toEqual({ provider: "mock" });

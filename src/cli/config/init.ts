@@ -17,7 +17,7 @@ import { c, complain, formatProblems, say, sym } from "../output.ts";
 import { createPrompter, PromptAborted, type Prompter } from "../prompt.ts";
 import { assertKnownFlags, guard, UsageError } from "../shared-args.ts";
 import { gcloudProject } from "./gcloud.ts";
-import { newApiKey } from "./api-key.ts";
+import { generateApiKey, hashApiKey } from "../../config/api-keys.ts";
 
 const args = {
   config: { type: "string", alias: "c", valueHint: "file", description: "Where to write (default: the user config file, see `modelmux config path`)" },
@@ -103,9 +103,8 @@ async function init(a: Args, p: Prompter | undefined): Promise<void> {
     const how = a["allow-unauthenticated"] ? "open" : await ask(undefined, () => p!.select(`${host} is reachable from the network. Protect it with`, [{ value: "key", label: "an API key (recommended)" }, { value: "open", label: "nothing: something in front already authenticates" }], "key"), "key" as "key" | "open");
     if (how === "open") v["server.allow_unauthenticated"] = true;
     else {
-      const k = newApiKey();
-      apiKey = k.key;
-      v["auth.api_keys"] = [{ name: "default", sha256: k.sha256 }];
+      apiKey = generateApiKey();
+      v["auth.api_keys"] = [{ name: "default", sha256: hashApiKey(apiKey) }];
     }
   }
   v["server.log_level"] = await ask(flag("server.log_level", a["log-level"], "log-level"), () => p!.select("Log level", LEVELS.map((l) => ({ value: l, label: l })), cur.server.log_level), cur.server.log_level);
