@@ -1,5 +1,5 @@
+import { expect400Async } from "../../helpers/errors.ts";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import { HttpError } from "../../../src/errors.ts";
 import {
   fetchImageAsDataUrl, ImageFetchError, inlineRemoteImages, type InlineImageOptions, isPrivateAddress,
 } from "../../../src/net/fetch-image.ts";
@@ -76,17 +76,7 @@ const request = (...messages: ChatMessage[]): ChatCompletionRequest => ({ model:
 const userWith = (...urls: string[]): ChatMessage => ({ role: "user", content: [{ type: "text", text: "look" }, ...urls.map(img)] });
 
 async function expect400(p: Promise<unknown>, param: string, message: string | RegExp): Promise<void> {
-  let caught: unknown;
-  try {
-    await p;
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(HttpError);
-  const err = caught as HttpError;
-  expect(err.status).toBe(400);
-  expect(err.details.param).toBe(param);
-  expect(err.message).toMatch(message);
+  expect((await expect400Async(p, param)).message).toMatch(message);
 }
 
 describe("inlineRemoteImages", () => {

@@ -1,3 +1,4 @@
+import { expect400 as expectBadRequest } from "../../helpers/errors.ts";
 import { describe, expect, test } from "bun:test";
 import { HttpError } from "../../../src/errors.ts";
 import { parseChatRequest } from "../../../src/wire/parse-request.ts";
@@ -8,16 +9,7 @@ const parse = (body: unknown) => parseChatRequest(body, LIMITS);
 const withBase = (extra: Record<string, unknown>) => ({ model: "m", messages: hi, ...extra });
 
 function expect400(body: unknown, param: string | null): HttpError {
-  let caught: unknown;
-  try {
-    parse(body);
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(HttpError);
-  const err = caught as HttpError;
-  expect(err.status).toBe(400);
-  expect(err.details.param).toBe(param);
+  const err = expectBadRequest(() => parse(body), param);
   expect(err.toJSON().error.type).toBe("invalid_request_error");
   return err;
 }

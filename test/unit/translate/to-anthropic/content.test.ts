@@ -1,5 +1,5 @@
+import { expect400 } from "../../../helpers/errors.ts";
 import { describe, expect, test } from "bun:test";
-import { HttpError } from "../../../../src/errors.ts";
 import {
   normalizeBase64, parseDataUrl, sniffMediaType, toMediaBlocks,
 } from "../../../../src/translate/to-anthropic/content.ts";
@@ -15,18 +15,6 @@ const BMP = "Qk06AAAAAAAAADYAAAAoAAAAAQAAAAEAAAABABgAAAAAAAQAAAA=";
 const img = (url: string): ContentPart => ({ type: "image_url", image_url: { url } });
 const file = (f: { filename?: string; file_data?: string; file_id?: string }): ContentPart => ({ type: "file", file: f });
 
-function expect400(fn: () => unknown, param: string): HttpError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(HttpError);
-  expect((caught as HttpError).status).toBe(400);
-  expect((caught as HttpError).details.param).toBe(param);
-  return caught as HttpError;
-}
 
 describe("sniffMediaType", () => {
   test.each([

@@ -1,5 +1,5 @@
+import { expect400 } from "../../../helpers/errors.ts";
 import { describe, expect, test } from "bun:test";
-import { HttpError } from "../../../../src/errors.ts";
 import { MISSING_RESULT_TEXT, toMessages } from "../../../../src/translate/to-anthropic/messages.ts";
 import type { ChatMessage, ToolCall } from "../../../../src/wire/openai.ts";
 
@@ -9,18 +9,6 @@ const tool = (tool_call_id: string, content = "ok"): ChatMessage => ({ role: "to
 const user = (content: string): ChatMessage => ({ role: "user", content });
 const convert = (messages: ChatMessage[], keepThinking = false) => toMessages(messages, { keepThinking });
 
-function expect400(fn: () => unknown, param: string): HttpError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(HttpError);
-  expect((caught as HttpError).status).toBe(400);
-  expect((caught as HttpError).details.param).toBe(param);
-  return caught as HttpError;
-}
 
 describe("tool call pairing", () => {
   test("an orphan tool result (no preceding call) → 400 naming messages[i].tool_call_id", () => {

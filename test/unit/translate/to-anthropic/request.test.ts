@@ -1,7 +1,7 @@
+import { expect400 } from "../../../helpers/errors.ts";
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { HttpError } from "../../../../src/errors.ts";
 import { type RequestTranslateOptions, toMessagesRequest } from "../../../../src/translate/to-anthropic/request.ts";
 import { parseChatRequest } from "../../../../src/wire/parse-request.ts";
 
@@ -17,19 +17,6 @@ function translate(raw: unknown, opts: Partial<RequestTranslateOptions> = {}) {
   return toMessagesRequest(parseChatRequest(raw, { max_messages: 1000 }), { ...DEFAULTS, ...opts });
 }
 
-function expect400(fn: () => unknown, param: string): HttpError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(HttpError);
-  const err = caught as HttpError;
-  expect(err.status).toBe(400);
-  expect(err.details.param).toBe(param);
-  return err;
-}
 
 const user = (content: string) => ({ role: "user", content });
 
