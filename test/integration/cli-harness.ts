@@ -2,9 +2,8 @@
  * Runs the real CLI (`bun run src/main.ts …`) as a subprocess in a throwaway HOME/XDG/cwd with an
  * environment built from scratch (only PATH leaks in), so no test ever reads the real user's files.
  */
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join, resolve } from "node:path";
+import { resolve } from "node:path";
+import { createSandbox, type Sandbox } from "../helpers/config-sandbox.ts";
 
 export const MAIN = resolve(import.meta.dir, "../../src/main.ts");
 
@@ -16,28 +15,15 @@ export interface CliResult {
   out: string;
 }
 
-export interface CliSandbox {
-  root: string;
-  home: string;
-  cwd: string;
-  userFile: string;
-  systemFile: string;
-  env: Record<string, string>;
-  write(path: string, text: string, mode?: number): string;
+export interface CliSandbox extends Omit<Sandbox, "inspect"> {
   run(args: string[], opts?: { env?: Record<string, string | undefined>; stdin?: string; cwd?: string }): Promise<CliResult>;
   spawn(args: string[], opts?: { env?: Record<string, string | undefined> }): Bun.Subprocess<"ignore", "pipe", "pipe">;
-  cleanup(): void;
 }
 
-/** A fresh sandbox (call cleanup() afterwards). */
+/** A fresh sandbox (call cleanup() afterwards): the config sandbox plus a way to run the CLI in it. */
 export function createCliSandbox(): CliSandbox {
-  const root = mkdtempSync(join(tmpdir(), "modelmux-cli-"));
-  const home = join(root, "home");
-  const cwd = join(root, "work");
-  mkdirSync(home, { recursive: true });
-  mkdirSync(cwd, { recursive: true });
-  const systemFile = join(root, "etc", "modelmux", "config.toml");
-  const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: home, MODELMUX_SYSTEM_CONFIG: systemFile, NO_COLOR: "1" };
+  const sb = createSandbox();
+  const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", ...sb.env, NO_COLOR: "1" };
   const envFor = (extra: Record<string, string | undefined> = {}) => {
     const e: Record<string, string> = { ...env };
     for (const [k, v] of Object.entries(extra)) {
@@ -47,22 +33,11 @@ export function createCliSandbox(): CliSandbox {
     return e;
   };
   return {
-    root,
-    home,
-    cwd,
-    systemFile,
-    userFile: join(home, ".config", "modelmux", "config.toml"),
+    ...sb,
     env,
-    write(path, text, mode = 0o600) {
-      const p = path.startsWith("/") ? path : join(root, path);
-      mkdirSync(dirname(p), { recursive: true });
-      writeFileSync(p, text);
-      chmodSync(p, mode);
-      return p;
-    },
     async run(args, opts = {}) {
       const proc = Bun.spawn([process.execPath, "run", MAIN, ...args], {
-        cwd: opts.cwd ?? cwd,
+        cwd: opts.cwd ?? sb.cwd,
         env: envFor(opts.env),
         stdin: opts.stdin === undefined ? "ignore" : new TextEncoder().encode(opts.stdin),
         stdout: "pipe",
@@ -72,10 +47,7 @@ export function createCliSandbox(): CliSandbox {
       return { code, stdout, stderr, out: stdout + stderr };
     },
     spawn(args, opts = {}) {
-      return Bun.spawn([process.execPath, "run", MAIN, ...args], { cwd, env: envFor(opts.env), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
-    },
-    cleanup() {
-      rmSync(root, { recursive: true, force: true });
+      return Bun.spawn([process.execPath, "run", MAIN, ...args], { cwd: sb.cwd, env: envFor(opts.env), stdin: "ignore", stdout: "pipe", stderr: "pipe" });
     },
   };
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileLayer } from "../../../src/config/layers.ts";
-import { FIXTURES } from "./sandbox.ts";
+import { FIXTURES } from "../../helpers/config-sandbox.ts";
 
 const ctx = { env: {}, home: "/home/u" };
 const layer = (text: string) => fileLayer("user", "/cfg/config.toml", text, ctx);

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from "bun:test";
 import { copyFileSync, mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { ConfigError, loadConfig, type LoadOptions } from "../../../src/config/index.ts";
-import { createSandbox, FIXTURES, type Sandbox } from "./sandbox.ts";
+import { createSandbox, FIXTURES, type Sandbox } from "../../helpers/config-sandbox.ts";
 
 let sb: Sandbox;
 beforeEach(() => {

@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { isLoopback } from "../../../src/config/validate.ts";
 import { checkServiceAccountJson } from "../../../src/config/credentials.ts";
-import { createSandbox, FIXTURES, type Sandbox } from "./sandbox.ts";
+import { createSandbox, FIXTURES, type Sandbox } from "../../helpers/config-sandbox.ts";
 
 let sb: Sandbox;
 beforeEach(() => {

@@ -2,9 +2,9 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { inspectConfig, type LoadOptions } from "../../../src/config/index.ts";
+import { inspectConfig, type LoadOptions } from "../../src/config/index.ts";
 
-export const FIXTURES = join(import.meta.dir, "../../fixtures/config");
+export const FIXTURES = join(import.meta.dir, "../fixtures/config");
 
 export interface Sandbox {
   root: string;
