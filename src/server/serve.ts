@@ -29,6 +29,8 @@ export interface ListenOptions {
   logger: Logger;
   /** Seconds to wait for in-flight requests on a graceful stop. */
   graceSeconds: number;
+  /** Bun's idle-connection timeout in seconds (default 60); chat requests are exempt. */
+  idleTimeoutSeconds?: number;
 }
 
 /**
@@ -42,7 +44,7 @@ export function listen(app: ServerApp, opts: ListenOptions): RunningServer {
   const server = Bun.serve({
     hostname: opts.host,
     port: opts.port,
-    idleTimeout: 60,
+    idleTimeout: opts.idleTimeoutSeconds ?? 60,
     // Our own limit (server.max_body_bytes) answers 413 in OpenAI shape; keep Bun's above it.
     maxRequestBodySize: app.state.config.server.max_body_bytes + 1024 * 1024,
     routes: app.routes,
