@@ -143,3 +143,25 @@ describe("keep-alive and raw framing", () => {
     expect(raw.trimEnd().endsWith("data: [DONE]")).toBe(true);
   });
 });
+
+describe("metrics count streams by how they ended", () => {
+  const health = async () => ((await (await fetch(`${gw.url}/health`)).json()) as any).metrics;
+  test("a completed stream is a success, a broken one a failure", async () => {
+    const h0 = await health();
+    await gw.client.chat.completions.stream({ model: "claude-sonnet-4-5", messages: [{ role: "user", content: "ok" }] }).finalChatCompletion();
+    const h1 = await health();
+    expect(h1.successful_requests).toBe(h0.successful_requests + 1);
+    fake.reply({ sse: [START, blockStart(0), text(0, "partial ")], reset: true });
+    await gw.client.chat.completions.stream({ model: "claude-sonnet-4-5", messages: [{ role: "user", content: "x" }] }).finalChatCompletion().catch(() => {});
+    for (let i = 0; i < 50; i++) {
+      if ((await health()).failed_requests > h1.failed_requests) break;
+      await Bun.sleep(10);
+    }
+    const h2 = await health();
+    expect(h2.failed_requests).toBe(h1.failed_requests + 1);
+    expect(h2.successful_requests).toBe(h1.successful_requests);
+    const line = gw.logs.map((l) => JSON.parse(l)).filter((l) => l.tag === "access" && l.stream_mode === "standard").pop();
+    expect(line.status).toBeGreaterThanOrEqual(500);
+    expect(line.error).toBeString();
+  });
+});
