@@ -2,7 +2,7 @@
  * POST /v1/chat/completions: parse → resolve model → choose stream mode → inline remote images →
  * translate → call the provider → translate back (JSON or SSE).
  */
-import { HttpError, UpstreamError } from "../errors.ts";
+import { UpstreamError } from "../errors.ts";
 import { inlineRemoteImages } from "../net/fetch-image.ts";
 import type { CallOptions, UpstreamTarget } from "../providers/types.ts";
 import { defaultThinkingStyle } from "../providers/thinking.ts";
@@ -98,7 +98,6 @@ async function callUpstream<T extends { attempts: number; upstreamStatus: number
       if (isQuotaError(e.status, e.body)) state.metrics.quotaErrors++;
       throw toHttpError(e);
     }
-    if (e instanceof HttpError) throw e;
-    throw e;
+    throw e; // HttpErrors (and bugs, which become 500s) pass through as they are
   }
 }
