@@ -1,14 +1,20 @@
 /**
- * Streams translated chunks to the client as SSE with a pull-based ReadableStream: one upstream event is
- * translated and forwarded per pull, nothing is buffered beyond the optional "buffered" coalescer.
+ * Streams translated chunks to the client as SSE with a pull-based ReadableStream, nothing buffered
+ * beyond the optional "buffered" coalescer and the events already received:
  * - keep-alive comments during upstream silence (thinking) so proxies do not cut the connection;
  * - buffered mode flushes pending text after `chunk_timeout_ms` without a flush;
  * - an upstream error after the first byte becomes one `data: {"error":…}` frame and the stream ends
  *   (the OpenAI SDKs raise it), never a silent truncated success;
  * - the client going away (cancel) closes the upstream iterator, which aborts the upstream fetch.
+ *
+ * Hot path (performance): one network read from the upstream usually carries many events. A pull keeps
+ * translating while the next event is already available (the iterator's promise is settled), collects the
+ * frames as one string and writes them with a single enqueue; it returns as soon as the next event would
+ * have to be waited for. So a burst costs one write, and a slow model still gets every event out at once.
+ * The keep-alive / flush timer is one per stream, re-armed lazily, not one per event.
  */
 import { HttpError, UpstreamError } from "../errors.ts";
-import { DONE_FRAME, KEEPALIVE_FRAME, encodeData } from "../net/sse-encode.ts";
+import { DONE_TEXT, KEEPALIVE_FRAME, dataFrame } from "../net/sse-encode.ts";
 import { toHttpError } from "../translate/errors.ts";
 import { createCoalescer } from "../translate/to-openai/coalesce.ts";
 import { createStreamTranslator, type StreamContext } from "../translate/to-openai/stream.ts";
@@ -30,9 +36,16 @@ export interface StreamOptions {
   headers: Record<string, string>;
 }
 
-const TICK = Symbol("tick");
+const encoder = new TextEncoder();
+/** Raced against the next event: wins only when that event is not available yet. */
+const NOT_READY = Symbol("not-ready");
+const NOT_READY_P: Promise<typeof NOT_READY> = Promise.resolve(NOT_READY);
+/** A pull writes out what it has collected once it reaches this many characters. */
+const MAX_BATCH = 64 * 1024;
 
-/** Builds the SSE Response; `rec` is completed and logged by `onEnd` when the stream finishes. */
+type Controller = ReadableStreamDefaultController<Uint8Array>;
+
+/** Builds the SSE Response; `rec` is completed and logged when the stream finishes. */
 export function streamResponse(
   state: AppState,
   events: AsyncIterableIterator<StreamEvent>,
@@ -49,6 +62,7 @@ export function streamResponse(
   const finish = (ok: boolean) => {
     if (finished) return;
     finished = true;
+    stopTimer();
     const u = translator.usage();
     rec.promptTokens = u.prompt_tokens;
     rec.completionTokens = u.completion_tokens;
@@ -59,63 +73,101 @@ export function streamResponse(
     state.logAccess(rec);
   };
 
-  const write = (controller: ReadableStreamDefaultController<Uint8Array>, chunks: ChatCompletionChunk[]) => {
-    for (const c of chunks) controller.enqueue(encodeData(c));
-    return chunks.length;
+  /** The SSE frames of translated chunks (through the coalescer in buffered mode). */
+  const frames = (chunks: ChatCompletionChunk[], coalesce: boolean): string => {
+    const out = coalesce && coalescer ? chunks.flatMap((c) => coalescer.push(c)) : chunks;
+    let s = "";
+    for (const c of out) s += dataFrame(c);
+    return s;
   };
-  /** Sends translated chunks, through the coalescer in buffered mode. */
-  const emit = (controller: ReadableStreamDefaultController<Uint8Array>, chunks: ChatCompletionChunk[]) =>
-    write(controller, coalescer ? chunks.flatMap((c) => coalescer.push(c)) : chunks);
+  const flushCoalescer = () => (coalescer ? frames(coalescer.flush(), false) : "");
+  const send = (controller: Controller, text: string) => {
+    if (text !== "") controller.enqueue(encoder.encode(text));
+  };
 
-  const fail = (controller: ReadableStreamDefaultController<Uint8Array>, e: unknown) => {
+  const fail = (controller: Controller, e: unknown, batch: string) => {
     const err = e instanceof HttpError ? e : e instanceof UpstreamError ? toHttpError(e) : new HttpError(502, "upstream stream failed");
     rec.error = err.message;
     rec.status = err.status;
     upstreamStreamFailed(state, e); // [ops] mid-stream upstream errors by type
-    if (coalescer) for (const c of coalescer.flush()) controller.enqueue(encodeData(c));
-    controller.enqueue(encodeData({ ...err.toJSON(), request_id: rec.id })); // [ops] request id in error bodies
+    send(controller, batch + flushCoalescer() + dataFrame({ ...err.toJSON(), request_id: rec.id })); // [ops] request id in error bodies
     controller.close();
     void events.return?.(undefined);
     finish(false);
   };
 
+  // Keep-alive / buffered-mode flush timer. `waitingSince` is when the pull began waiting for the upstream
+  // (-1 = not waiting); after `wait` ms of that silence the timer writes the keep-alive comment (or the
+  // pending buffered text) itself and starts another period.
+  let ctrl: Controller | undefined;
+  let waitingSince = -1;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let timerDue = Infinity;
+  const currentWait = () => (coalescer?.pending ? chunk_timeout_ms : keepalive_ms);
+  const arm = (ms: number) => {
+    if (timer !== undefined) clearTimeout(timer);
+    timerDue = performance.now() + ms;
+    timer = setTimeout(onTimer, ms);
+  };
+  const onTimer = () => {
+    timer = undefined;
+    timerDue = Infinity;
+    if (finished || waitingSince < 0 || !ctrl) return; // not waiting: the next wait re-arms
+    const wait = currentWait();
+    const waited = performance.now() - waitingSince;
+    if (wait <= 0) return; // keepalive_ms = 0 turns keep-alive comments off
+    if (waited < wait) return arm(wait - waited);
+    if (coalescer?.pending) send(ctrl, flushCoalescer());
+    else ctrl.enqueue(KEEPALIVE_FRAME);
+    waitingSince = performance.now();
+    const next = currentWait();
+    if (next > 0) arm(next);
+  };
+  function stopTimer() {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+  }
+  /** Waits for the next event with the keep-alive timer running. */
+  const waitForEvent = async (p: Promise<IteratorResult<StreamEvent>>) => {
+    waitingSince = performance.now();
+    const wait = currentWait();
+    // keepalive_ms = 0 turns keep-alive comments off: then wait for the upstream without a timer.
+    if (wait > 0 && waitingSince + wait < timerDue) arm(wait);
+    try {
+      return await p;
+    } finally {
+      waitingSince = -1;
+    }
+  };
+
   const stream = new ReadableStream<Uint8Array>({
     async pull(controller) {
+      ctrl = controller;
+      let batch = "";
       try {
-        // Loop until something was written, so each pull makes progress for the consumer.
         for (;;) {
           pending ??= events.next();
-          const wait = coalescer?.pending ? chunk_timeout_ms : keepalive_ms;
-          let timer: ReturnType<typeof setTimeout> | undefined;
-          // keepalive_ms = 0 turns keep-alive comments off: then wait for the upstream without a timer.
-          const r =
-            wait > 0
-              ? await Promise.race([pending, new Promise<typeof TICK>((res) => (timer = setTimeout(res, wait, TICK)))])
-              : await pending;
-          clearTimeout(timer);
-          if (r === TICK) {
-            if (coalescer?.pending) {
-              if (write(controller, coalescer.flush())) return;
-            } else {
-              controller.enqueue(KEEPALIVE_FRAME);
-              return;
-            }
-            continue;
+          let r: IteratorResult<StreamEvent>;
+          if (batch === "") {
+            r = await waitForEvent(pending);
+          } else {
+            // Something is collected: take the next event only if it is already there, else write now.
+            const x = await Promise.race([pending, NOT_READY_P]);
+            if (x === NOT_READY || batch.length >= MAX_BATCH) return send(controller, batch);
+            r = x;
           }
           pending = undefined;
           if (r.done) {
-            const tail = translator.finish();
-            emit(controller, tail);
-            if (coalescer) write(controller, coalescer.flush());
-            controller.enqueue(DONE_FRAME);
+            const tail = frames(translator.finish(), true);
+            send(controller, batch + tail + flushCoalescer() + DONE_TEXT);
             controller.close();
             finish(true);
             return;
           }
-          if (emit(controller, translator.push(r.value)) > 0) return;
+          batch += frames(translator.push(r.value), true);
         }
       } catch (e) {
-        fail(controller, e);
+        fail(controller, e, batch);
       }
     },
     async cancel() {

@@ -13,7 +13,7 @@
  */
 import { UpstreamError } from "../../errors.ts";
 import type { Deadline } from "../../net/deadline.ts";
-import { readSSE, type SSEMessage } from "../../net/sse-decode.ts";
+import { SSEDecoder, type SSEMessage } from "../../net/sse-decode.ts";
 import type { Logger } from "../../observability/logger.ts";
 import type { StreamEvent } from "../../wire/anthropic.ts";
 
@@ -28,14 +28,27 @@ export interface EventStreamOptions {
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 
-/** Wraps a 200 :streamRawPredict response body; see the file comment. */
+/**
+ * Wraps a 200 :streamRawPredict body; see the file comment.
+ *
+ * Hot path (performance): one network read usually carries many events. They are decoded into a queue
+ * once, and `next()` hands queued events out as already-resolved promises, so per-event cost is the
+ * JSON.parse plus one promise; the async machinery (read, abort race) runs once per network read. The
+ * inactivity limit is one watchdog timer per stream, re-armed lazily, instead of a timer per read.
+ */
 export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOptions): AsyncIterableIterator<StreamEvent> {
-  const source = readSSE(body);
+  const reader = body.getReader();
+  const decoder = new SSEDecoder();
   const { deadline } = o;
+  let queue: SSEMessage[] = [];
+  let qi = 0;
+  let eof = false;
   let closed = false;
   let returned = false;
   let idle = false;
   let sawEnd = false;
+  /** next() calls that took the slow path and have not settled yet (they run one after another). */
+  let inflight = 0;
   let chain: Promise<unknown> = Promise.resolve();
   // Rejects as soon as the upstream is aborted for any reason, so a pending read never outlives it.
   const aborted = new Promise<never>((_, reject) => {
@@ -45,44 +58,79 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
   });
   aborted.catch(() => undefined);
 
+  // Inactivity watchdog: armed when a read starts waiting on the upstream; when it fires it checks how
+  // long the current read has waited and either aborts or re-arms for the rest.
+  const limit = o.inactivityMs;
+  const watch = Number.isFinite(limit) && limit > 0;
+  let readingSince = -1;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const onTimer = () => {
+    timer = undefined;
+    if (closed || readingSince < 0) return; // not waiting: the next read re-arms
+    const waited = performance.now() - readingSince;
+    if (waited >= limit) {
+      idle = true;
+      deadline.abort(new DOMException(`no data for ${limit} ms`, "TimeoutError"));
+    } else {
+      timer = setTimeout(onTimer, limit - waited);
+    }
+  };
+
   const close = () => {
     if (closed) return;
     closed = true;
+    if (timer !== undefined) clearTimeout(timer);
     deadline.abort();
     deadline.dispose();
-    void source.return(undefined).catch(() => undefined); // releases the body reader once it settles
+    void reader.cancel().catch(() => undefined); // releases the body (a no-op once it has ended)
   };
 
-  const readOne = async (): Promise<SSEMessage | undefined> => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    if (Number.isFinite(o.inactivityMs) && o.inactivityMs > 0) {
-      timer = setTimeout(() => {
-        idle = true;
-        deadline.abort(new DOMException(`no data for ${o.inactivityMs} ms`, "TimeoutError"));
-      }, o.inactivityMs);
+  /** Reads from the network until the queue holds messages or the body ended. */
+  const fill = async (): Promise<void> => {
+    while (qi >= queue.length && !eof) {
+      if (watch) {
+        readingSince = performance.now();
+        timer ??= setTimeout(onTimer, limit);
+      }
+      let r: Awaited<ReturnType<typeof reader.read>>;
+      try {
+        r = await Promise.race([reader.read(), aborted]);
+      } finally {
+        readingSince = -1;
+      }
+      qi = 0;
+      if (r.done) {
+        eof = true;
+        queue = decoder.end();
+      } else {
+        queue = decoder.push(r.value);
+      }
     }
-    try {
-      const r = await Promise.race([source.next(), aborted]);
-      return r.done ? undefined : r.value;
-    } finally {
-      clearTimeout(timer);
+  };
+
+  /** The next decoded event already in the queue, if any. */
+  const take = (): StreamEvent | undefined => {
+    while (qi < queue.length) {
+      const ev = decode(queue[qi++]!, o.logger, o.requestId);
+      if (!ev) continue;
+      if (ev.type === "message_stop" || ev.type === "error") sawEnd = true;
+      return ev;
     }
+    return undefined;
   };
 
   const step = async (): Promise<IteratorResult<StreamEvent>> => {
-    if (closed) return DONE;
     try {
+      if (closed) return DONE;
       for (;;) {
-        const msg = await readOne();
-        if (!msg) {
+        const ev = take();
+        if (ev) return { done: false, value: ev };
+        if (eof) {
           close();
           if (sawEnd) return DONE;
           throw new UpstreamError("network", 0, "the Vertex AI stream ended before message_stop");
         }
-        const ev = decode(msg, o.logger, o.requestId);
-        if (!ev) continue;
-        if (ev.type === "message_stop" || ev.type === "error") sawEnd = true;
-        return { done: false, value: ev };
+        await fill();
       }
     } catch (err) {
       close();
@@ -93,11 +141,18 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
       const e = err as { code?: unknown; message?: unknown };
       const detail = `${typeof e?.code === "string" ? `${e.code}: ` : ""}${typeof e?.message === "string" ? e.message : String(err)}`;
       throw new UpstreamError("network", 0, `the Vertex AI stream broke: ${detail.replace(/ For more information.*$/, "")}`, undefined, { cause: err });
+    } finally {
+      inflight--;
     }
   };
 
   const it: AsyncIterableIterator<StreamEvent> = {
     next() {
+      if (inflight === 0 && !closed) {
+        const ev = take();
+        if (ev) return Promise.resolve({ done: false, value: ev });
+      }
+      inflight++;
       const p = chain.then(step);
       chain = p.catch(() => undefined);
       return p;
