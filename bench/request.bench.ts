@@ -85,7 +85,7 @@ const app = createServerApp({ config, provider, version: "bench" });
 const post = (body: string) =>
   new Request("http://127.0.0.1/v1/chat/completions", {
     method: "POST",
-    headers: { "content-type": "application/json", authorization: "Bearer bench" },
+    headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), authorization: "Bearer bench" },
     body,
   });
 const roundTrip = async (body: string) => {

@@ -9,13 +9,19 @@ import { homedir } from "node:os";
 import type { AuthConfig } from "../config/schema.ts";
 import { UpstreamError } from "../errors.ts";
 import type { Logger } from "../observability/logger.ts";
-import { createGoogleTokenSource } from "./google.ts";
+import type { GoogleTokenSourceOptions } from "./google.ts";
 import { createStaticTokenSource } from "./static.ts";
 import type { TokenSource } from "./types.ts";
 
 export type { TokenSource } from "./types.ts";
 export { createStaticTokenSource } from "./static.ts";
-export { createGoogleTokenSource, CLOUD_PLATFORM_SCOPE, type GoogleTokenSourceOptions } from "./google.ts";
+export type { GoogleTokenSourceOptions } from "./google.ts";
+
+/** google-auth-library is loaded on first use: a static token or the demo provider never pays its memory. */
+function createGoogleTokenSource(opts: GoogleTokenSourceOptions): TokenSource {
+  const google = require("./google.ts") as typeof import("./google.ts");
+  return google.createGoogleTokenSource(opts);
+}
 
 /** Builds the TokenSource the config asks for. */
 export function createTokenSource(auth: AuthConfig, deps: { logger?: Logger } = {}): TokenSource {

@@ -2,7 +2,7 @@
  * The logger every module receives (never a global). consola underneath; `json` writes one object per
  * line for journald, `pretty` is for terminals. Fields are structured, messages are short fragments.
  */
-import { createConsola, LogLevels } from "consola";
+import type { createConsola } from "consola";
 import type { LogFormat, LogLevel } from "../config/schema.ts";
 import { redactFields, redactText } from "./redact.ts";
 
@@ -27,19 +27,15 @@ export interface LoggerOptions {
   write?: (line: string) => void;
 }
 
-const LEVEL_NUM: Record<LogLevel, number> = {
-  trace: LogLevels.trace,
-  debug: LogLevels.debug,
-  info: LogLevels.info,
-  warn: LogLevels.warn,
-  error: LogLevels.error,
-};
+/** consola's LogLevels. consola itself is loaded only for the pretty format: a JSON-logging service never pays its memory. */
+const LEVEL_NUM: Record<LogLevel, number> = { trace: 5, debug: 4, info: 3, warn: 1, error: 0 };
 
 export function createLogger(opts: LoggerOptions): Logger {
   const format = opts.format ?? (process.stdout.isTTY ? "pretty" : "json");
   const threshold = LEVEL_NUM[opts.level];
   if (format === "json") return jsonLogger(threshold, opts.write ?? ((l) => process.stdout.write(l + "\n")), undefined);
-  const c = createConsola({ level: threshold, throttle: 0 });
+  const { createConsola: create } = require("consola") as { createConsola: typeof createConsola };
+  const c = create({ level: threshold, throttle: 0 });
   return prettyLogger(c, threshold, undefined);
 }
 

@@ -16,6 +16,7 @@
 import { HttpError, UpstreamError } from "../errors.ts";
 import { DONE_TEXT, KEEPALIVE_FRAME, dataFrame } from "../net/sse-encode.ts";
 import { toHttpError } from "../translate/errors.ts";
+import { createChunkSerializer } from "../translate/to-openai/chunk-json.ts";
 import { createCoalescer } from "../translate/to-openai/coalesce.ts";
 import { createStreamTranslator, type StreamContext } from "../translate/to-openai/stream.ts";
 import type { ChatCompletionChunk } from "../wire/openai.ts";
@@ -73,11 +74,12 @@ export function streamResponse(
     state.logAccess(rec);
   };
 
+  const chunkJson = createChunkSerializer();
   /** The SSE frames of translated chunks (through the coalescer in buffered mode). */
   const frames = (chunks: ChatCompletionChunk[], coalesce: boolean): string => {
     const out = coalesce && coalescer ? chunks.flatMap((c) => coalescer.push(c)) : chunks;
     let s = "";
-    for (const c of out) s += dataFrame(c);
+    for (const c of out) s += `data: ${chunkJson(c)}\n\n`;
     return s;
   };
   const flushCoalescer = () => (coalescer ? frames(coalescer.flush(), false) : "");

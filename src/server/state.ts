@@ -68,7 +68,8 @@ export function buildState(config: Config, shared: SharedState): AppState {
       const r = limiter.record(p.name, input + output, p, now());
       if (r) r.catch((e) => shared.logger.warn("rate limiter store failed", { request_id: rec.id, error: String(e) }));
     }
-    if (rec.quiet) return;
+    // Hot path: below info level (e.g. warn) the access-log object is never built.
+    if (rec.quiet || !access.enabled("info")) return;
     access.info("request", {
       request_id: rec.id,
       method: rec.method,

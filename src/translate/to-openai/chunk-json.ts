@@ -1,0 +1,47 @@
+/**
+ * JSON text of streamed chunks, faster than JSON.stringify on the hot path: every chunk of one stream
+ * shares `id`, `object`, `created` and `model`, so that head is serialized once per stream and each chunk
+ * only serializes its delta and finish_reason. The output is the same text JSON.stringify gives for the
+ * chunks the stream translator builds (same keys, same order); anything else falls back to JSON.stringify.
+ */
+import type { ChatCompletionChunk } from "../../wire/openai.ts";
+
+/** Serializes the chunks of one stream (keeps the last head; create one per stream). */
+export function createChunkSerializer(): (c: ChatCompletionChunk) => string {
+  let id: string | undefined;
+  let model: string | undefined;
+  let created: number | undefined;
+  let head = "";
+  return (c) => {
+    const choices = c.choices;
+    const x = choices.length === 1 ? choices[0]! : undefined;
+    if (!x || !isPlainChunk(c, x)) return JSON.stringify(c);
+    if (c.id !== id || c.model !== model || c.created !== created) {
+      id = c.id;
+      model = c.model;
+      created = c.created;
+      head = `{"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${JSON.stringify(created)},"model":${JSON.stringify(model)},"choices":[{"index":`;
+    }
+    return `${head}${x.index},"delta":${JSON.stringify(x.delta)},"logprobs":null,"finish_reason":${JSON.stringify(x.finish_reason)}}],"usage":null}`;
+  };
+}
+
+type Choice = ChatCompletionChunk["choices"][number];
+
+/** Exactly the keys (and value types) the stream translator's chunks have, so the template is exact. */
+function isPlainChunk(c: ChatCompletionChunk, x: Choice): boolean {
+  return (
+    c.usage === null &&
+    c.object === "chat.completion.chunk" &&
+    typeof c.id === "string" &&
+    typeof c.model === "string" &&
+    Number.isFinite(c.created) &&
+    Number.isInteger(x.index) &&
+    x.logprobs === null &&
+    typeof x.delta === "object" &&
+    x.delta !== null &&
+    (x.finish_reason === null || typeof x.finish_reason === "string") &&
+    Object.keys(c).length === 6 &&
+    Object.keys(x).length === 4
+  );
+}
