@@ -65,6 +65,7 @@ async function main(): Promise<number> {
     unloaded: {},
     ttfb: {},
     idleRssKb: {},
+    warmRssKb: {},
     afterLoadRssKb: {},
     micro: "",
   };
@@ -84,8 +85,10 @@ async function main(): Promise<number> {
     for (const key of opts.targets) {
       const t = await startTarget(key, fake, opts.source, opts.compare);
       if (key !== "a") running.push(t.child);
-      await checkTarget(t, opts.modes);
+      await Bun.sleep(200);
       results.idleRssKb[key] = memory(t.child.pid).rssKb;
+      await checkTarget(t, opts.modes);
+      results.warmRssKb[key] = memory(t.child.pid).rssKb;
       targets.push(t);
       log(`  ${TARGET_LABEL[key]}: ${t.child.url} (pid ${t.child.pid}, ready in ${fmt(t.child.startMs, 0)} ms)`);
     }

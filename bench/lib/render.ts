@@ -68,17 +68,18 @@ export function renderUnloaded(r: Results): string {
       fmt(t?.firstDataUs),
       ta && t && key !== "a" ? fmt(t.firstDataUs - ta.firstDataUs) : "–",
       MB(r.idleRssKb[key]),
+      MB(r.warmRssKb[key]),
       MB(r.afterLoadRssKb[key]),
     ]);
   }
   return (
     table(
-      ["target", " p50 µs", " p99 µs", " +p50 vs (a)", " +p50 vs (b)", " TTFB µs", " +TTFB vs (a)", " idle RSS MB", " RSS after load MB"],
+      ["target", " p50 µs", " p99 µs", " +p50 vs (a)", " +p50 vs (b)", " TTFB µs", " +TTFB vs (a)", " idle RSS MB", " warm RSS MB", " RSS after load MB"],
       rows,
     ) +
     "\n\nLatency: non-streaming, one connection, one request at a time (wrk -c1). TTFB: streaming (20 deltas), time from " +
     "sending the request to the first `data:` line, median over sequential requests on one raw keep-alive connection. " +
-    "Idle RSS: after start-up and one request of each mode; RSS after load: after all loaded runs and a 2 s pause."
+    "Idle RSS: started and answering `/health`, no request served yet; warm: after one request of each mode; after load: after all loaded runs and a 2 s pause."
   );
 }
 

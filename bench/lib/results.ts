@@ -25,8 +25,9 @@ export interface Results {
   load: Partial<Record<TargetKey, Partial<Record<ModeName, LoadSample[]>>>>;
   unloaded: Partial<Record<TargetKey, LatencySample[]>>;
   ttfb: Partial<Record<TargetKey, TtfbSample[]>>;
-  /** RSS (kB) right after start + one request per mode, and after the loaded runs (settled). */
+  /** RSS (kB) once started and answering /health, after one request of each mode, and after the loaded runs (settled). */
   idleRssKb: Partial<Record<TargetKey, number>>;
+  warmRssKb: Partial<Record<TargetKey, number>>;
   afterLoadRssKb: Partial<Record<TargetKey, number>>;
   soak?: SoakResult & { target: TargetKey };
   /** Start-up of the compiled binary until /health answers (bench/startup.ts, demo provider). */

@@ -17,7 +17,7 @@ import { createDeadline } from "../../net/deadline.ts";
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from "../../net/retry.ts";
 import type { Logger } from "../../observability/logger.ts";
 import type { Message, MessagesRequest } from "../../wire/anthropic.ts";
-import type { CallInfo, CallOptions, Provider } from "../types.ts";
+import type { CallInfo, CallOptions, Provider, UpstreamTarget } from "../types.ts";
 import { exchange } from "./client.ts";
 import { vertexUrl } from "./endpoint.ts";
 import { vertexEvents } from "./stream.ts";
@@ -50,8 +50,22 @@ export function createVertexProvider(deps: VertexProviderDeps): Provider {
   };
   const userAgent = deps.userAgent ?? "modelmux";
 
+  // Hot path: the URL depends only on the target's coordinates, so it is built once per model and verb
+  // (percent-encoding four segments cost ~2 µs a request). Bounded: targets come from the config.
+  const urls = new Map<string, string>();
+  const urlFor = (t: UpstreamTarget, stream: boolean): string => {
+    const key = `${stream ? "s" : "j"}\n${t.project}\n${t.location}\n${t.region}\n${t.publisher}\n${t.model}`;
+    let url = urls.get(key);
+    if (url === undefined) {
+      url = vertexUrl(t, stream, config.vertex.base_url);
+      if (urls.size >= 256) urls.clear();
+      urls.set(key, url);
+    }
+    return url;
+  };
+
   const start = <T>(body: MessagesRequest, opts: CallOptions, stream: boolean, accept: (res: Response) => Promise<T>) => {
-    const url = vertexUrl(opts.target, stream, config.vertex.base_url);
+    const url = urlFor(opts.target, stream);
     const deadline = createDeadline(timeoutMs, opts.signal);
     const promise = exchange({
       url,
