@@ -208,8 +208,8 @@ function machineInfo(): MachineInfo {
 function resultsMarkdown(report: string): string {
   return `# Benchmark results
 
-The latest figures from \`bench/run.ts\` (how to run it and what each number means: bench/README.md).
-Regenerate with \`bun run bench -- --write\`.
+The latest figures from \`bench/run.ts\` (how to run it, what each number means, and where the remaining
+cost goes: bench/README.md). Regenerate with \`bun run bench -- --write\`.
 
 ${report}
 `;
