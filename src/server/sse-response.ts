@@ -14,7 +14,7 @@
  * The keep-alive / flush timer is one per stream, re-armed lazily, not one per event.
  */
 import { HttpError, UpstreamError } from "../errors.ts";
-import { DONE_TEXT, KEEPALIVE_FRAME, dataFrame } from "../net/sse-encode.ts";
+import { DONE_TEXT, dataFrame } from "../net/sse-encode.ts";
 import { toHttpError } from "../translate/errors.ts";
 import { createChunkSerializer } from "../translate/to-openai/chunk-json.ts";
 import { createCoalescer } from "../translate/to-openai/coalesce.ts";
@@ -37,14 +37,30 @@ export interface StreamOptions {
   headers: Record<string, string>;
 }
 
-const encoder = new TextEncoder();
 /** Raced against the next event: wins only when that event is not available yet. */
 const NOT_READY = Symbol("not-ready");
 const NOT_READY_P: Promise<typeof NOT_READY> = Promise.resolve(NOT_READY);
 /** A pull writes out what it has collected once it reaches this many characters. */
 const MAX_BATCH = 64 * 1024;
+const KEEPALIVE_TEXT = ": keep-alive\n\n";
 
-type Controller = ReadableStreamDefaultController<Uint8Array>;
+/**
+ * Optional capability of a provider's event iterator: the next event when it is already decoded (no
+ * promise, no microtask), `undefined` when `next()` would have to wait. The Vertex stream has it; any other
+ * iterator works through `next()` alone.
+ */
+interface ReadyEvents {
+  nextReady?(): IteratorResult<StreamEvent> | undefined;
+}
+
+/** Bun's direct-stream controller: strings are written as UTF-8 without a TextEncoder per frame. */
+interface DirectController {
+  write(chunk: string | ArrayBufferView): number | Promise<number>;
+  flush(): number | Promise<number> | undefined;
+  close(): void;
+}
+type Controller = DirectController;
+
 
 /** Builds the SSE Response; `rec` is completed and logged when the stream finishes. */
 export function streamResponse(
@@ -83,8 +99,12 @@ export function streamResponse(
     return s;
   };
   const flushCoalescer = () => (coalescer ? frames(coalescer.flush(), false) : "");
-  const send = (controller: Controller, text: string) => {
-    if (text !== "") controller.enqueue(encoder.encode(text));
+  /** Writes and flushes; resolves when the socket accepted it (backpressure from a slow client). */
+  const send = (controller: Controller, text: string): Promise<unknown> | undefined => {
+    if (text === "") return undefined;
+    controller.write(text);
+    const f = controller.flush();
+    return f instanceof Promise ? f : undefined;
   };
 
   const fail = (controller: Controller, e: unknown, batch: string) => {
@@ -120,7 +140,7 @@ export function streamResponse(
     if (wait <= 0) return; // keepalive_ms = 0 turns keep-alive comments off
     if (waited < wait) return arm(wait - waited);
     if (coalescer?.pending) send(ctrl, flushCoalescer());
-    else ctrl.enqueue(KEEPALIVE_FRAME);
+    else send(ctrl, KEEPALIVE_TEXT);
     waitingSince = performance.now();
     const next = currentWait();
     if (next > 0) arm(next);
@@ -142,23 +162,39 @@ export function streamResponse(
     }
   };
 
-  const stream = new ReadableStream<Uint8Array>({
-    async pull(controller) {
+  const nextReady = (events as ReadyEvents).nextReady?.bind(events);
+  // A Bun direct stream: pull runs once for the whole response and writes strings as they are ready.
+  const stream = new ReadableStream({
+    type: "direct",
+    async pull(controller: Controller) {
       ctrl = controller;
       let batch = "";
       try {
         for (;;) {
-          pending ??= events.next();
-          let r: IteratorResult<StreamEvent>;
-          if (batch === "") {
-            r = await waitForEvent(pending);
-          } else {
-            // Something is collected: take the next event only if it is already there, else write now.
+          // An event already decoded is taken without a promise; otherwise (an iterator without
+          // nextReady) something collected only waits for an event that is already settled.
+          let r = nextReady && pending === undefined ? nextReady() : undefined;
+          if (r === undefined && batch !== "" && !nextReady) {
+            pending ??= events.next();
             const x = await Promise.race([pending, NOT_READY_P]);
-            if (x === NOT_READY || batch.length >= MAX_BATCH) return send(controller, batch);
-            r = x;
+            if (finished) return;
+            if (x !== NOT_READY) {
+              pending = undefined;
+              r = x;
+            }
           }
-          pending = undefined;
+          if ((r === undefined && batch !== "") || batch.length >= MAX_BATCH) {
+            const text = batch;
+            batch = "";
+            const w = send(controller, text);
+            if (w) await w;
+            if (finished) return;
+          }
+          if (r === undefined) {
+            r = await waitForEvent((pending ??= events.next()));
+            pending = undefined;
+            if (finished) return; // the client went away while we waited
+          }
           if (r.done) {
             const tail = frames(translator.finish(), true);
             send(controller, batch + tail + flushCoalescer() + DONE_TEXT);
@@ -169,7 +205,7 @@ export function streamResponse(
           batch += frames(translator.push(r.value), true);
         }
       } catch (e) {
-        fail(controller, e, batch);
+        if (!finished) fail(controller, e, batch);
       }
     },
     async cancel() {
@@ -178,6 +214,6 @@ export function streamResponse(
       finish(false);
       await events.return?.(undefined);
     },
-  });
+  } as unknown as ConstructorParameters<typeof ReadableStream>[0]);
   return new Response(stream, { status: 200, headers: { ...SSE_HEADERS, ...opts.headers } });
 }

@@ -76,13 +76,14 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
     }
   };
 
-  const close = () => {
+  /** `ended`: the body was read to its end, so there is nothing to abort or cancel (the common case). */
+  const close = (ended = false) => {
     if (closed) return;
     closed = true;
     if (timer !== undefined) clearTimeout(timer);
-    deadline.abort();
+    if (!ended) deadline.abort();
     deadline.dispose();
-    void reader.cancel().catch(() => undefined); // releases the body (a no-op once it has ended)
+    if (!ended) void reader.cancel().catch(() => undefined); // releases the body
   };
 
   /** Reads from the network until the queue holds messages or the body ended. */
@@ -126,7 +127,7 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
         const ev = take();
         if (ev) return { done: false, value: ev };
         if (eof) {
-          close();
+          close(true);
           if (sawEnd) return DONE;
           throw new UpstreamError("network", 0, "the Vertex AI stream ended before message_stop");
         }
@@ -146,7 +147,7 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
     }
   };
 
-  const it: AsyncIterableIterator<StreamEvent> = {
+  const it: AsyncIterableIterator<StreamEvent> & { nextReady(): IteratorResult<StreamEvent> | undefined } = {
     next() {
       if (inflight === 0 && !closed) {
         const ev = take();
@@ -156,6 +157,11 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
       const p = chain.then(step);
       chain = p.catch(() => undefined);
       return p;
+    },
+    nextReady() {
+      if (inflight !== 0 || closed) return undefined;
+      const ev = take();
+      return ev ? { done: false, value: ev } : undefined;
     },
     return() {
       returned = true;
