@@ -8,6 +8,23 @@ type Labels = readonly string[];
 
 const SEP = "\u0001";
 
+/** The series key of label values (hot path: no array join for the common 0–2 labels). */
+function keyOf(values: readonly string[]): string {
+  switch (values.length) {
+    case 0:
+      return "";
+    case 1:
+      return values[0] as string;
+    case 2:
+      return (values[0] as string) + SEP + (values[1] as string);
+    default: {
+      let k = values[0] as string;
+      for (let i = 1; i < values.length; i++) k += SEP + (values[i] as string);
+      return k;
+    }
+  }
+}
+
 /** Escapes a label value per the exposition format (backslash, double quote, newline). */
 export function escapeLabelValue(v: string): string {
   let needs = false;
@@ -59,7 +76,7 @@ export class Counter extends Metric {
 
   /** Adds `n` (default 1) to the series with these label values (in labelNames order). */
   inc(values: readonly string[] = [], n = 1): void {
-    const key = values.length === 1 ? (values[0] as string) : values.join(SEP);
+    const key = keyOf(values);
     const s = this.series.get(key);
     if (s) s.v += n;
     else this.series.set(key, { values: [...values], v: n });
@@ -67,7 +84,7 @@ export class Counter extends Metric {
 
   /** Current value of one series (tests, /health). */
   get(values: readonly string[] = []): number {
-    return this.series.get(values.length === 1 ? (values[0] as string) : values.join(SEP))?.v ?? 0;
+    return this.series.get(keyOf(values))?.v ?? 0;
   }
 
   render(out: string[]): void {
@@ -119,7 +136,7 @@ export class Histogram extends Metric {
 
   /** Records one observation. */
   observe(value: number, values: readonly string[] = []): void {
-    const key = values.length === 1 ? (values[0] as string) : values.join(SEP);
+    const key = keyOf(values);
     let s = this.series.get(key);
     if (!s) {
       s = { values: [...values], counts: new Array<number>(this.bounds.length + 1).fill(0), sum: 0, count: 0 };
@@ -134,7 +151,7 @@ export class Histogram extends Metric {
 
   /** Number of observations in one series (tests). */
   count(values: readonly string[] = []): number {
-    return this.series.get(values.length === 1 ? (values[0] as string) : values.join(SEP))?.count ?? 0;
+    return this.series.get(keyOf(values))?.count ?? 0;
   }
 
   render(out: string[]): void {

@@ -22,9 +22,21 @@ export function isSaneRequestId(id: string): boolean {
   return true;
 }
 
-/** A fresh id: `req_` + 32 hex characters (a v4 UUID without dashes). */
+// Hot path: a random 64-bit prefix per process plus a counter instead of a UUID per request (the same
+// `req_` + 32 hex shape, unique within the process and, with the random prefix, across processes).
+const PREFIX = (() => {
+  const b = crypto.getRandomValues(new Uint8Array(8));
+  let s = "req_";
+  for (const x of b) s += x.toString(16).padStart(2, "0");
+  return s;
+})();
+const ZEROS = "0000000000000000";
+let counter = 0;
+
+/** A fresh id: `req_` + 32 hex characters (16 random per process, then a 16-digit hex counter). */
 export function generateRequestId(): string {
-  return "req_" + crypto.randomUUID().replaceAll("-", "");
+  const n = (++counter).toString(16);
+  return PREFIX + ZEROS.slice(n.length) + n;
 }
 
 /** The id for this request: the client's `x-request-id` when sane, else a generated one. */
