@@ -149,6 +149,8 @@ async function readText(res: Response, signal: AbortSignal): Promise<string> {
 /** Resolves/rejects with `p`, or rejects with the signal's reason as soon as it aborts. */
 export function untilAborted<T>(p: Promise<T>, signal: AbortSignal): Promise<T> {
   if (signal.aborted) return Promise.reject(signal.reason);
+  // Hot path: a cached token is an already-settled promise; no listener is needed to race it.
+  if (Bun.peek.status(p) !== "pending") return p;
   return new Promise<T>((resolve, reject) => {
     const onAbort = () => reject(signal.reason);
     signal.addEventListener("abort", onAbort, { once: true });

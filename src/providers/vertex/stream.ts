@@ -50,13 +50,19 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
   /** next() calls that took the slow path and have not settled yet (they run one after another). */
   let inflight = 0;
   let chain: Promise<unknown> = Promise.resolve();
-  // Rejects as soon as the upstream is aborted for any reason, so a pending read never outlives it.
-  const aborted = new Promise<never>((_, reject) => {
-    const fire = () => reject(deadline.signal.reason);
-    if (deadline.signal.aborted) fire();
-    else deadline.signal.addEventListener("abort", fire, { once: true });
-  });
-  aborted.catch(() => undefined);
+  // Rejects as soon as the upstream is aborted for any reason, so a pending read never outlives it. Made
+  // on the first read that has to wait (a read of data already buffered needs no race).
+  let aborted: Promise<never> | undefined;
+  const abortedOnce = (): Promise<never> => {
+    if (aborted) return aborted;
+    aborted = new Promise<never>((_, reject) => {
+      const fire = () => reject(deadline.signal.reason);
+      if (deadline.signal.aborted) fire();
+      else deadline.signal.addEventListener("abort", fire, { once: true });
+    });
+    aborted.catch(() => undefined);
+    return aborted;
+  };
 
   // Inactivity watchdog: armed when a read starts waiting on the upstream; when it fires it checks how
   // long the current read has waited and either aborts or re-arms for the rest.
@@ -95,7 +101,8 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
       }
       let r: Awaited<ReturnType<typeof reader.read>>;
       try {
-        r = await Promise.race([reader.read(), aborted]);
+        const read = reader.read();
+        r = await (Bun.peek.status(read) === "pending" ? Promise.race([read, abortedOnce()]) : read);
       } finally {
         readingSince = -1;
       }
