@@ -112,7 +112,7 @@ export function streamResponse(
     rec.error = err.message;
     rec.status = err.status;
     upstreamStreamFailed(state, e); // [ops] mid-stream upstream errors by type
-    send(controller, batch + flushCoalescer() + dataFrame({ ...err.toJSON(), request_id: rec.id })); // [ops] request id in error bodies
+    controller.write(batch + flushCoalescer() + dataFrame({ ...err.toJSON(), request_id: rec.id })); // [ops] request id in error bodies
     controller.close();
     void events.return?.(undefined);
     finish(false);
@@ -197,7 +197,8 @@ export function streamResponse(
           }
           if (r.done) {
             const tail = frames(translator.finish(), true);
-            send(controller, batch + tail + flushCoalescer() + DONE_TEXT);
+            // No flush before close: close sends the rest and the end of the body in one socket write.
+            controller.write(batch + tail + flushCoalescer() + DONE_TEXT);
             controller.close();
             finish(true);
             return;
