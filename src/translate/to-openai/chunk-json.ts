@@ -22,7 +22,8 @@ export function createChunkSerializer(): (c: ChatCompletionChunk) => string {
       created = c.created;
       head = `{"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${JSON.stringify(created)},"model":${JSON.stringify(model)},"choices":[{"index":`;
     }
-    return `${head}${x.index},"delta":${JSON.stringify(x.delta)},"logprobs":null,"finish_reason":${JSON.stringify(x.finish_reason)}}],"usage":null}`;
+    const fr = x.finish_reason === null ? "null" : JSON.stringify(x.finish_reason);
+    return `${head}${x.index},"delta":${JSON.stringify(x.delta)},"logprobs":null,"finish_reason":${fr}}],"usage":null}`;
   };
 }
 
