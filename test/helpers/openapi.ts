@@ -1,12 +1,13 @@
 /**
  * Validators for OpenAI wire objects, compiled from the official OpenAPI spec (protocol.md §F.7):
  * OpenAPI 3.0-style `nullable: true` is turned into null unions, then Ajv (draft 2020-12, strict off,
- * `unixtime` format registered) compiles the schemas we emit. The spec lives in shared/ beside the repo.
+ * `unixtime` format registered) compiles the schemas we emit. They come from test/fixtures/openapi/
+ * openai-schemas.json, cut from the official spec by extract.ts there, so tests need nothing outside the repo.
  */
 import Ajv2020, { type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 
-const SPEC_URL = new URL("../../../shared/openapi/openai-openapi.json", import.meta.url);
+const SPEC_URL = new URL("../fixtures/openapi/openai-schemas.json", import.meta.url);
 const SPEC_ID = "openai.json";
 
 type Json = unknown;
