@@ -203,7 +203,10 @@ export function streamResponse(
             finish(true);
             return;
           }
-          batch += frames(translator.push(r.value), true);
+          // A text delta the provider kept as raw JSON goes out without a chunk object (not in buffered
+          // mode: the coalescer merges decoded text).
+          const raw = coalescer ? undefined : translator.rawContent(r.value);
+          batch += raw !== undefined ? `data: ${chunkJson.content(translator.id, opts.ctx.created, opts.ctx.model, raw)}\n\n` : frames(translator.push(r.value), true);
         }
       } catch (e) {
         if (!finished) fail(controller, e, batch);

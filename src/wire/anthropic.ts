@@ -142,7 +142,16 @@ export interface ErrorObject {
 }
 
 export type ContentDelta =
-  | { type: "text_delta"; text: string }
+  | {
+      type: "text_delta";
+      text: string;
+      /**
+       * Internal to modelmux, never on the wire: when a provider decoded the event without JSON.parse, the
+       * upstream's JSON string literal (quotes included) whose value is exactly `text`, so the stream can
+       * write it to the client as is.
+       */
+      json?: string;
+    }
   | { type: "input_json_delta"; partial_json: string }
   | { type: "thinking_delta"; thinking: string }
   | { type: "signature_delta"; signature: string }

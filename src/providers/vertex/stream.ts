@@ -16,6 +16,7 @@ import type { Deadline } from "../../net/deadline.ts";
 import { SSEDecoder, type SSEMessage } from "../../net/sse-decode.ts";
 import type { Logger } from "../../observability/logger.ts";
 import type { StreamEvent } from "../../wire/anthropic.ts";
+import { decodeFast } from "./fast-events.ts";
 
 export interface EventStreamOptions {
   /** Linked to the upstream fetch: aborting it tears the connection down. */
@@ -189,6 +190,9 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
 
 /** One SSE message → a StreamEvent, or undefined for comments-only/non-JSON/untyped payloads. */
 function decode(msg: SSEMessage, logger: Logger | undefined, requestId: string | undefined): StreamEvent | undefined {
+  // Text deltas and pings in their usual exact form skip JSON.parse (fast-events.ts).
+  const fast = decodeFast(msg.data);
+  if (fast) return fast;
   if (msg.data.trim() === "") return undefined;
   let parsed: unknown;
   try {

@@ -6,25 +6,42 @@
  */
 import type { ChatCompletionChunk } from "../../wire/openai.ts";
 
+/** A chunk serializer, plus the fast path for a plain text chunk whose content is already JSON. */
+export interface ChunkSerializer {
+  (c: ChatCompletionChunk): string;
+  /**
+   * The JSON text of `{id, object, created, model, choices:[{index:0, delta:{content}, logprobs:null,
+   * finish_reason:null}], usage:null}` where `literal` is the content as a JSON string literal (written as is).
+   */
+  content(id: string, created: number, model: string, literal: string): string;
+}
+
 /** Serializes the chunks of one stream (keeps the last head; create one per stream). */
-export function createChunkSerializer(): (c: ChatCompletionChunk) => string {
+export function createChunkSerializer(): ChunkSerializer {
   let id: string | undefined;
   let model: string | undefined;
   let created: number | undefined;
   let head = "";
-  return (c) => {
+  const headFor = (i: string, c: number, m: string): string => {
+    if (i !== id || m !== model || c !== created) {
+      id = i;
+      model = m;
+      created = c;
+      head = `{"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${JSON.stringify(created)},"model":${JSON.stringify(model)},"choices":[{"index":`;
+    }
+    return head;
+  };
+  const serialize = (c: ChatCompletionChunk): string => {
     const choices = c.choices;
     const x = choices.length === 1 ? choices[0]! : undefined;
     if (!x || !isPlainChunk(c, x)) return JSON.stringify(c);
-    if (c.id !== id || c.model !== model || c.created !== created) {
-      id = c.id;
-      model = c.model;
-      created = c.created;
-      head = `{"id":${JSON.stringify(id)},"object":"chat.completion.chunk","created":${JSON.stringify(created)},"model":${JSON.stringify(model)},"choices":[{"index":`;
-    }
     const fr = x.finish_reason === null ? "null" : JSON.stringify(x.finish_reason);
-    return `${head}${x.index},"delta":${JSON.stringify(x.delta)},"logprobs":null,"finish_reason":${fr}}],"usage":null}`;
+    return `${headFor(c.id, c.created, c.model)}${x.index},"delta":${JSON.stringify(x.delta)},"logprobs":null,"finish_reason":${fr}}],"usage":null}`;
   };
+  return Object.assign(serialize, {
+    content: (i: string, c: number, m: string, literal: string): string =>
+      `${headFor(i, c, m)}0,"delta":{"content":${literal}},"logprobs":null,"finish_reason":null}],"usage":null}`,
+  });
 }
 
 type Choice = ChatCompletionChunk["choices"][number];

@@ -44,6 +44,15 @@ export interface StreamTranslator {
   readonly done: boolean;
   /** Token counts so far (message_start usage folded with the cumulative message_delta usage). */
   usage(): UsageSummary;
+  /**
+   * Fast path for a text delta that carries its raw JSON literal (`delta.json`): when push() would give
+   * exactly one plain `{content}` chunk (index 0, no finish, the stream's `id`/`created`/`model`), returns
+   * that JSON string literal and the event is consumed (push() would change no state for it); otherwise
+   * undefined, nothing happened, and the caller uses push().
+   */
+  rawContent(ev: StreamEvent): string | undefined;
+  /** The chunks' `id` (final once the first chunk was produced). */
+  readonly id: string;
 }
 
 type Block =
@@ -260,6 +269,17 @@ export function createStreamTranslator(ctx: StreamContext): StreamTranslator {
     },
     usage() {
       return summarizeUsage(s.usage);
+    },
+    rawContent(ev) {
+      // Not started (the role chunk is owed), done, or jsonTool mode (text is held back): the slow path.
+      if (!s.started || s.done || ctx.jsonTool !== undefined || ev.type !== "content_block_delta") return undefined;
+      const d = ev.delta;
+      if (d?.type !== "text_delta" || typeof d.json !== "string" || typeof d.text !== "string" || d.text === "") return undefined;
+      const block = s.blocks.get(ev.index);
+      return block === undefined || block.kind === "text" ? d.json : undefined;
+    },
+    get id() {
+      return s.id;
     },
   };
 }

@@ -1,0 +1,217 @@
+import { describe, expect, test } from "bun:test";
+import { HttpError } from "../../../../src/errors.ts";
+import { createDeadline } from "../../../../src/net/deadline.ts";
+import { SSEDecoder } from "../../../../src/net/sse-decode.ts";
+import { decodeFast } from "../../../../src/providers/vertex/fast-events.ts";
+import { vertexEvents } from "../../../../src/providers/vertex/stream.ts";
+import { createChunkSerializer } from "../../../../src/translate/to-openai/chunk-json.ts";
+import { createStreamTranslator, type StreamContext } from "../../../../src/translate/to-openai/stream.ts";
+import type { StreamEvent } from "../../../../src/wire/anthropic.ts";
+
+const DIR = new URL("../../../fixtures/streams/", import.meta.url);
+const cases = [...new Bun.Glob("*.sse").scanSync(DIR.pathname)].map((f) => f.replace(".sse", "")).sort();
+const BASE = { model: "claude-sonnet-4-5", created: 1755000000 };
+
+/** Texts that exercise every escape JSON has, unicode escapes (BMP, surrogate pairs, lone), quotes, padding. */
+const TRICKY = [
+  "plain",
+  'say "hi"',
+  "back\\slash \\\\ double",
+  "line\nbreak\r\n\ttab",
+  "\b\f\u0001\u001f ctrl",
+  "é",
+  "😀 and 🎉👩‍💻",
+  "\ud83d", // lone surrogate (JSON.stringify escapes it)
+  "</script> / slash",
+  "\u2028\u2029",
+  "   ",
+  "}}",
+  '"}}',
+];
+
+/** The raw literal forms an upstream may send for a text (escaped differently than JSON.stringify would). */
+function literals(text: string): string[] {
+  const std = JSON.stringify(text);
+  // Every UTF-16 unit as \uXXXX (lower- and upper-case hex), and `/` escaped as `\/`.
+  const units = `"${Array.from({ length: text.length }, (_, i) => `\\u${text.charCodeAt(i).toString(16).padStart(4, "0")}`).join("")}"`;
+  const upper = units.replace(/\\u([0-9a-f]{4})/g, (_, h: string) => `\\u${h.toUpperCase()}`);
+  return [std, units, upper, std.replace(/\//g, "\\/")];
+}
+
+const data = (index: number, literal: string, pad1 = "", pad2 = "") =>
+  `{"type":"content_block_delta","index":${index},"delta":{"type":"text_delta","text":${literal}}${pad1}}${pad2}`;
+
+describe("decodeFast", () => {
+  test.each(TRICKY)("a text delta decodes to what JSON.parse gives, keeping the literal: %j", (text) => {
+    for (const lit of literals(text)) {
+      for (const [p1, p2] of [["", ""], ["", "    "], ["      ", ""], [" ", "  "]] as const) {
+        const d = data(7, lit, p1, p2);
+        const ev = decodeFast(d);
+        expect(ev).toBeDefined();
+        const { json, ...rest } = (ev as Extract<StreamEvent, { type: "content_block_delta" }>).delta as { json?: string };
+        expect({ ...ev, delta: rest }).toEqual(JSON.parse(d));
+        expect(json).toBe(lit);
+        expect(JSON.parse(json!)).toBe(text);
+      }
+    }
+  });
+
+  test("indexes", () => {
+    for (const i of [0, 1, 9, 10, 123456789]) expect(decodeFast(data(i, '"x"'))).toMatchObject({ index: i });
+  });
+
+  test("pings, padded or not", () => {
+    expect(decodeFast('{"type": "ping"}')).toEqual({ type: "ping" });
+    expect(decodeFast('{"type":"ping"}   ')).toEqual({ type: "ping" });
+    expect(decodeFast('{"type": "ping"}x')).toBeUndefined();
+    expect(decodeFast('{"type": "ping", "x": 1}')).toBeUndefined();
+  });
+
+  test("anything not in the exact form falls back (undefined)", () => {
+    const bad = [
+      data(0, '"x"', "", "\t"),
+      data(0, '"x"', "\t"),
+      data(0, '"x"') + "}",
+      data(0, '"x"') + " x",
+      `{"type":"content_block_delta","index":01,"delta":{"type":"text_delta","text":"x"}}`,
+      `{"type":"content_block_delta","index":1234567890,"delta":{"type":"text_delta","text":"x"}}`,
+      `{"type":"content_block_delta","index":-1,"delta":{"type":"text_delta","text":"x"}}`,
+      `{"type":"content_block_delta","index":1.5,"delta":{"type":"text_delta","text":"x"}}`,
+      `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"x","extra":1}}`,
+      `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a","x":"b"}}`,
+      `{"type":"content_block_delta","index":0,"delta":{"text":"x","type":"text_delta"}}`,
+      `{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"x"}}`,
+      `{"type":"content_block_delta","index":0, "delta":{"type":"text_delta","text":"x"}}`,
+      data(0, '"a\\x"'),
+      data(0, '"a\\u12g4"'),
+      data(0, '"a\\u12"'),
+      data(0, '"a\nb"'),
+      data(0, '"a\u0000"'),
+      data(0, '"a\\"'),
+      data(0, '"unterminated'),
+      `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"x"`,
+      `{"type":"message_stop"}`,
+    ];
+    for (const d of bad) expect([d, decodeFast(d)]).toEqual([d, undefined]);
+  });
+});
+
+/** A Vertex-style SSE body for a synthetic stream whose text deltas are `texts`, literals as given. */
+function trickyStream(lits: string[]): string {
+  const ev = (name: string, d: string) => `event: ${name}\ndata: ${d}\n\n`;
+  return [
+    ev("message_start", '{"type":"message_start","message":{"id":"msg_x","type":"message","role":"assistant","model":"m","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":3,"output_tokens":1}}}   '),
+    ev("ping", '{"type": "ping"}'),
+    ev("content_block_start", '{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}  }'),
+    ...lits.map((l, i) => ev("content_block_delta", data(0, l, i % 2 ? "   " : "", i % 3 ? " " : ""))),
+    ev("content_block_stop", '{"type":"content_block_stop","index":0 }'),
+    ev("message_delta", '{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":9}}'),
+    ev("message_stop", '{"type":"message_stop"}  '),
+  ].join("");
+}
+
+/** Text chunks written through the fast path so far (to prove the tests take it). */
+let rawHits = 0;
+
+/** The stream as the server writes it with the fast path (rawContent + content) — frames parsed back. */
+async function fastFrames(sse: string, ctx: StreamContext): Promise<unknown[]> {
+  const body = new Response(sse).body!;
+  const t = createStreamTranslator(ctx);
+  const json = createChunkSerializer();
+  const out: unknown[] = [];
+  try {
+    for await (const ev of vertexEvents(body, { deadline: createDeadline(0), inactivityMs: 5000 })) {
+      const raw = t.rawContent(ev);
+      if (raw !== undefined) rawHits++;
+      if (raw !== undefined) out.push(JSON.parse(json.content(t.id, ctx.created, ctx.model, raw)));
+      else for (const c of t.push(ev)) out.push(JSON.parse(json(c)));
+    }
+    for (const c of t.finish()) out.push(JSON.parse(json(c)));
+  } catch (e) {
+    if (!(e instanceof HttpError) && !(e instanceof Error && e.name === "UpstreamError")) throw e;
+    out.push({ error: e.message });
+  }
+  return out;
+}
+
+/** The same stream through the plain path: JSON.parse of every event, chunk objects, JSON.stringify. */
+function slowFrames(sse: string, ctx: StreamContext): unknown[] {
+  const d = new SSEDecoder();
+  const msgs = [...d.push(new TextEncoder().encode(sse)), ...d.end()];
+  const t = createStreamTranslator(ctx);
+  const out: unknown[] = [];
+  try {
+    for (const m of msgs) {
+      let ev: StreamEvent;
+      try {
+        ev = JSON.parse(m.data) as StreamEvent;
+      } catch {
+        continue;
+      }
+      for (const c of t.push(ev)) out.push(JSON.parse(JSON.stringify(c)));
+    }
+    const sawEnd = msgs.some((m) => /"type": ?"(message_stop|error)"/.test(m.data));
+    if (!sawEnd) throw Object.assign(new Error("the Vertex AI stream ended before message_stop"), { name: "UpstreamError" });
+    for (const c of t.finish()) out.push(JSON.parse(JSON.stringify(c)));
+  } catch (e) {
+    if (!(e instanceof Error)) throw e;
+    out.push({ error: e.message });
+  }
+  return out;
+}
+
+describe("raw text fast path: the frames parse to exactly the objects of the plain path", () => {
+  test.each(cases)("fixture %s", async (name) => {
+    const before = rawHits;
+    const sse = await Bun.file(new URL(`${name}.sse`, DIR)).text();
+    const expected = (await Bun.file(new URL(`${name}.chunks.json`, DIR)).json()) as { context: Omit<StreamContext, "model" | "created"> };
+    for (const extra of [{}, { jsonTool: undefined }]) {
+      const ctx: StreamContext = { ...BASE, ...expected.context, ...extra };
+      const fast = await fastFrames(sse, ctx);
+      const slow = slowFrames(sse, ctx);
+      // A truncated stream: the vertex iterator throws an UpstreamError where the plain path's check does.
+      expect(fast.length).toBe(slow.length);
+      expect(fast.filter((f) => !(f as { error?: unknown }).error)).toEqual(slow.filter((f) => !(f as { error?: unknown }).error));
+    }
+    if (/"text_delta","text":"[^"]/.test(sse)) expect(rawHits).toBeGreaterThan(before);
+  });
+
+  test("escapes, unicode escapes, quotes, backslashes, newlines, padding", async () => {
+    const lits = TRICKY.flatMap(literals);
+    const sse = trickyStream(lits);
+    const before = rawHits;
+    for (const ctx of [
+      { ...BASE, includeUsage: true },
+      { ...BASE, includeUsage: false, jsonTool: "json_response" },
+    ] as StreamContext[]) {
+      const fast = await fastFrames(sse, ctx);
+      expect(fast).toEqual(slowFrames(sse, ctx));
+    }
+    const content = (await fastFrames(sse, { ...BASE, includeUsage: false } as StreamContext))
+      .map((c) => (c as { choices: { delta: { content?: string } }[] }).choices[0]?.delta.content ?? "")
+      .join("");
+    expect(content).toBe(lits.map((l) => JSON.parse(l) as string).join(""));
+    expect(rawHits - before).toBe(2 * lits.length); // every delta (the role chunk came at message_start), jsonTool mode never
+  });
+
+  test("the fast path is really taken for text deltas after the role chunk", async () => {
+    const t = createStreamTranslator({ ...BASE, includeUsage: false } as StreamContext);
+    const ev = decodeFast(data(0, '"a\\"b"'))!;
+    expect(t.rawContent(ev)).toBeUndefined(); // role chunk still owed
+    t.push({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
+    expect(t.push(ev)).toHaveLength(2); // role + text
+    expect(t.rawContent(ev)).toBe('"a\\"b"');
+    expect(t.rawContent(decodeFast(data(0, '""'))!)).toBeUndefined(); // empty text: no chunk at all
+    expect(t.rawContent(decodeFast(data(1, '"x"'))!)).toBe('"x"'); // unannounced block: kept, as push does
+  });
+});
+
+describe("ChunkSerializer.content", () => {
+  test.each(TRICKY)("gives JSON.stringify's text for a JSON.stringify literal: %j", (text) => {
+    const s = createChunkSerializer();
+    const chunk = { id: "chatcmpl-x\"y", object: "chat.completion.chunk", created: 5, model: "m/é", choices: [{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }], usage: null };
+    expect(s.content(chunk.id, chunk.created, chunk.model, JSON.stringify(text))).toBe(JSON.stringify(chunk));
+    expect(s(chunk as never)).toBe(JSON.stringify(chunk)); // shares the cached head
+    expect(s.content("other", 6, "m", '"z"')).toBe(JSON.stringify({ ...chunk, id: "other", created: 6, model: "m", choices: [{ ...chunk.choices[0], delta: { content: "z" } }] }));
+  });
+});
