@@ -35,15 +35,8 @@ export interface Results {
   micro: string;
 }
 
-export interface LoadSummary {
-  rps: number;
-  p50Us: number;
-  p99Us: number;
-  cpuUs: number;
-  upstreamCpuUs: number;
-  peakRssKb: number;
-  errors: number;
-}
+/** One (target, mode) over all rounds: a LoadSample without the request count. */
+export type LoadSummary = Omit<LoadSample, "requests">;
 
 /** Medians over rounds (peak RSS: the highest; errors: the sum). */
 export function summarizeLoad(samples: LoadSample[] | undefined): LoadSummary | undefined {
