@@ -59,6 +59,8 @@ export interface FakeVertex {
   /** Streaming responses whose client went away before the fake finished writing. */
   abortedStreams: number;
   openStreams: number;
+  /** Non-streaming requests whose client went away while the fake was delaying its answer. */
+  abortedRequests: number;
   /** Bearer tokens seen, in order (rejected ones too). */
   tokens: string[];
   acceptTokens?: (t: string) => boolean;
@@ -89,6 +91,7 @@ export async function startFakeVertex(opts: FakeVertexOptions = {}): Promise<Fak
     tokens: [],
     abortedStreams: 0,
     openStreams: 0,
+    abortedRequests: 0,
     acceptTokens: opts.acceptTokens,
     reply: (...r) => void queue.push(...r),
     clear() {
@@ -141,7 +144,12 @@ export async function startFakeVertex(opts: FakeVertexOptions = {}): Promise<Fak
 
   const send = async (r: FakeReply, rec: RecordedRequest, urlModel: string, signal: AbortSignal): Promise<Response> => {
     if ("sse" in r) return sseResponse(r.sse, { delayMs: r.delayMs ?? eventDelay, reset: "reset" in r && r.reset, stall: "stall" in r && r.stall }, signal);
-    if (r.delayMs) await Bun.sleep(r.delayMs);
+    if (r.delayMs) {
+      const onAbort = () => fake.abortedRequests++;
+      signal.addEventListener("abort", onAbort, { once: true });
+      await Bun.sleep(r.delayMs);
+      signal.removeEventListener("abort", onAbort);
+    }
     if ("message" in r) {
       const msg: Message = { ...defaultMessage(rec.body, urlModel, ++counter), ...r.message } as Message;
       if (rec.stream) return sseResponse(messageToSSE(msg), { delayMs: eventDelay }, signal);

@@ -200,3 +200,20 @@ describe("client mistakes", () => {
     }
   });
 });
+
+describe("client disconnects", () => {
+  test("a client giving up on a non-streaming call aborts the upstream call at once", async () => {
+    fake.reply({ message: {}, delayMs: 3_000 });
+    const ctrl = new AbortController();
+    const p = gw.client.chat.completions
+      .create({ model: "claude-sonnet-4-5", messages: [{ role: "user", content: "x" }] }, { signal: ctrl.signal })
+      .then(() => "answered", (e: Error) => e.message);
+    for (let i = 0; i < 100 && fake.requests.length === 0; i++) await Bun.sleep(10);
+    const t0 = performance.now();
+    ctrl.abort();
+    expect(await p).toMatch(/aborted/i);
+    for (let i = 0; i < 200 && fake.abortedRequests === 0; i++) await Bun.sleep(5);
+    expect(fake.abortedRequests).toBe(1);
+    expect(performance.now() - t0).toBeLessThan(2_000); // well before the fake would have answered
+  });
+});
