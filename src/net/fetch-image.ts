@@ -38,8 +38,11 @@ export class ImageFetchError extends Error {
   override name = "ImageFetchError";
 }
 
-/** Replaces every http(s) image_url in user and tool messages by a data: URL; returns `req` itself if none. */
-export async function inlineRemoteImages(req: ChatCompletionRequest, opts: InlineImageOptions): Promise<ChatCompletionRequest> {
+/**
+ * Replaces every http(s) image_url in user and tool messages by a data: URL. Returns `req` itself, not a
+ * promise, when there is none (the common case costs the caller no await).
+ */
+export function inlineRemoteImages(req: ChatCompletionRequest, opts: InlineImageOptions): ChatCompletionRequest | Promise<ChatCompletionRequest> {
   const firstParam = new Map<string, string>();
   req.messages.forEach((m, i) => {
     if ((m.role !== "user" && m.role !== "tool") || !Array.isArray(m.content)) return;
@@ -49,7 +52,10 @@ export async function inlineRemoteImages(req: ChatCompletionRequest, opts: Inlin
     });
   });
   if (firstParam.size === 0) return req;
+  return inlineAll(req, firstParam, opts);
+}
 
+async function inlineAll(req: ChatCompletionRequest, firstParam: Map<string, string>, opts: InlineImageOptions): Promise<ChatCompletionRequest> {
   const stop = new AbortController();
   const onAbort = () => stop.abort(opts.signal?.reason);
   opts.signal?.addEventListener("abort", onAbort, { once: true });

@@ -43,7 +43,29 @@ export interface Provider {
    * iterator yields decoded Anthropic events, including `{type:"error"}` frames, and throws UpstreamError
    * (kind network/timeout) when the upstream connection breaks or goes silent. `return()` on the iterator aborts the upstream.
    */
-  stream(body: MessagesRequest, opts: CallOptions): Promise<CallInfo & { events: AsyncIterableIterator<StreamEvent> }>;
+  stream(body: MessagesRequest, opts: CallOptions): Promise<CallInfo & { events: EventStream }>;
   /** Optional readiness probe (e.g. a token can be minted). */
   ready?(): Promise<void>;
+}
+
+/**
+ * Where a stream's already-received events go in one synchronous batch (the server's hot path): text
+ * deltas in their exact wire form as (content block index, the text's raw JSON string literal), without an
+ * event object; every other event decoded, except pings (they carry nothing). `event` may throw (an
+ * upstream error event): the batch stops.
+ */
+export interface ReadySink {
+  text(index: number, literal: string): void;
+  event(ev: StreamEvent): void;
+  /** True when the sink wants the batch to stop here (it holds enough to write); the rest stays buffered. */
+  full(): boolean;
+}
+
+/**
+ * A provider's stream of Anthropic events. `drainReady` is optional: when present it hands every event
+ * already received to the sink without waiting (nothing happens while a `next()` is pending or after the
+ * end); `next()` then waits for more. Events come out in order whichever way they are taken.
+ */
+export interface EventStream extends AsyncIterableIterator<StreamEvent> {
+  drainReady?(sink: ReadySink): void;
 }

@@ -13,7 +13,6 @@ import { parseChatRequest } from "../wire/parse-request.ts";
 import { assertModelAllowed } from "./access.ts";
 import { readJsonBody } from "./body.ts";
 import type { AppState, RequestRecord } from "./context.ts";
-import { json } from "./respond.ts";
 import { streamResponse } from "./sse-response.ts";
 import { upstreamFailed, upstreamRetried, upstreamSucceeded } from "./upstream-hooks.ts";
 
@@ -31,12 +30,13 @@ export async function handleChat(state: AppState, req: Request, rec: RequestReco
     userAgent: req.headers.get("user-agent"),
   });
   rec.mode = mode;
-  parsed = await inlineRemoteImages(parsed, {
+  const inlined = inlineRemoteImages(parsed, {
     max_bytes: config.limits.image_max_bytes,
     timeout_ms: config.limits.image_timeout_ms,
     allow_private: config.limits.allow_private_image_urls,
     signal: req.signal,
   });
+  if (inlined instanceof Promise) parsed = await inlined;
   const { body, jsonTool } = toMessagesRequest(parsed, {
     defaultMaxTokens: target.max_tokens ?? config.limits.default_max_tokens,
     thinkingStyle: target.thinking_style ?? defaultThinkingStyle(target.model),
@@ -60,7 +60,7 @@ export async function handleChat(state: AppState, req: Request, rec: RequestReco
   rec.completionTokens = completion.usage.completion_tokens;
   rec.cachedTokens = completion.usage.prompt_tokens_details?.cached_tokens;
   state.metrics.success++;
-  return json(completion, 200, headers);
+  return new Response(JSON.stringify(completion), { status: 200, headers: state.responseHeaders(rec, { "content-type": "application/json", ...headers }) });
 }
 
 function callOptions(state: AppState, target: UpstreamTarget, signal: AbortSignal, rec: RequestRecord): CallOptions {

@@ -7,11 +7,12 @@
  *   (the OpenAI SDKs raise it), never a silent truncated success;
  * - the client going away (cancel) closes the upstream iterator, which aborts the upstream fetch.
  *
- * Hot path (performance): one network read from the upstream usually carries many events. A pull keeps
- * translating while the next event is already available (the iterator's promise is settled), collects the
- * frames as one string and writes them with a single enqueue; it returns as soon as the next event would
- * have to be waited for. So a burst costs one write, and a slow model still gets every event out at once.
- * The keep-alive / flush timer is one per stream, re-armed lazily, not one per event.
+ * Hot path (performance): one network read from the upstream usually carries many events. The pull takes
+ * every event already received in one synchronous batch (the provider's `drainReady`; text deltas arrive
+ * as raw JSON literals and become frames without any object), collects the frames as one string and
+ * writes it with a single write; only then does it wait for the upstream. So a burst costs one write, and
+ * a slow model still gets every event out at once. The keep-alive / flush timer is one per stream,
+ * re-armed lazily, not one per event.
  */
 import { HttpError, UpstreamError } from "../errors.ts";
 import { DONE_TEXT, dataFrame } from "../net/sse-encode.ts";
@@ -19,6 +20,7 @@ import { toHttpError } from "../translate/errors.ts";
 import { createChunkSerializer } from "../translate/to-openai/chunk-json.ts";
 import { createCoalescer } from "../translate/to-openai/coalesce.ts";
 import { createStreamTranslator, type StreamContext } from "../translate/to-openai/stream.ts";
+import type { EventStream, ReadySink } from "../providers/types.ts";
 import type { ChatCompletionChunk } from "../wire/openai.ts";
 import type { StreamEvent } from "../wire/anthropic.ts";
 import type { AppState, RequestRecord } from "./context.ts";
@@ -44,15 +46,6 @@ const NOT_READY_P: Promise<typeof NOT_READY> = Promise.resolve(NOT_READY);
 const MAX_BATCH = 64 * 1024;
 const KEEPALIVE_TEXT = ": keep-alive\n\n";
 
-/**
- * Optional capability of a provider's event iterator: the next event when it is already decoded (no
- * promise, no microtask), `undefined` when `next()` would have to wait. The Vertex stream has it; any other
- * iterator works through `next()` alone.
- */
-interface ReadyEvents {
-  nextReady?(): IteratorResult<StreamEvent> | undefined;
-}
-
 /** Bun's direct-stream controller: strings are written as UTF-8 without a TextEncoder per frame. */
 interface DirectController {
   write(chunk: string | ArrayBufferView): number | Promise<number>;
@@ -62,10 +55,15 @@ interface DirectController {
 type Controller = DirectController;
 
 
+/** The decoded event for a text delta given as a raw JSON literal (the translator's slow path). */
+function textDelta(index: number, literal: string): StreamEvent {
+  return { type: "content_block_delta", index, delta: { type: "text_delta", text: JSON.parse(literal) as string } };
+}
+
 /** Builds the SSE Response; `rec` is completed and logged when the stream finishes. */
 export function streamResponse(
   state: AppState,
-  events: AsyncIterableIterator<StreamEvent>,
+  events: EventStream,
   rec: RequestRecord,
   opts: StreamOptions,
 ): Response {
@@ -162,35 +160,51 @@ export function streamResponse(
     }
   };
 
-  const nextReady = (events as ReadyEvents).nextReady?.bind(events);
+  // Frames collected for the next write. Text deltas the translator allows go out without a chunk object
+  // (not in buffered mode: the coalescer merges decoded text).
+  let batch = "";
+  const { ctx } = opts;
+  const onText = (index: number, literal: string) => {
+    if (!coalescer && translator.rawText(index, literal)) batch += `data: ${chunkJson.content(translator.id, ctx.created, ctx.model, literal)}\n\n`;
+    else batch += frames(translator.push(textDelta(index, literal)), true);
+  };
+  const onEvent = (ev: StreamEvent) => {
+    const d = ev.type === "content_block_delta" ? ev.delta : undefined;
+    if (d?.type === "text_delta" && typeof d.json === "string") onText((ev as { index: number }).index, d.json);
+    else batch += frames(translator.push(ev), true);
+  };
+  const sink: ReadySink = { text: onText, event: onEvent, full: () => batch.length >= MAX_BATCH };
+  const drainReady = events.drainReady?.bind(events);
+
   // A Bun direct stream: pull runs once for the whole response and writes strings as they are ready.
   const stream = new ReadableStream({
     type: "direct",
     async pull(controller: Controller) {
       ctrl = controller;
-      let batch = "";
       try {
         for (;;) {
-          // An event already decoded is taken without a promise; otherwise (an iterator without
-          // nextReady) something collected only waits for an event that is already settled.
-          let r = nextReady && pending === undefined ? nextReady() : undefined;
-          if (r === undefined && batch !== "" && !nextReady) {
-            pending ??= events.next();
-            const x = await Promise.race([pending, NOT_READY_P]);
-            if (finished) return;
-            if (x !== NOT_READY) {
-              pending = undefined;
-              r = x;
+          let r: IteratorResult<StreamEvent> | undefined;
+          if (pending === undefined) {
+            if (drainReady) drainReady(sink);
+            else if (batch !== "" && batch.length < MAX_BATCH) {
+              // An iterator without drainReady: an event that is already settled joins the batch.
+              pending = events.next();
+              const x = await Promise.race([pending, NOT_READY_P]);
+              if (finished) return;
+              if (x !== NOT_READY) {
+                pending = undefined;
+                r = x;
+              }
             }
           }
-          if ((r === undefined && batch !== "") || batch.length >= MAX_BATCH) {
-            const text = batch;
-            batch = "";
-            const w = send(controller, text);
-            if (w) await w;
-            if (finished) return;
-          }
           if (r === undefined) {
+            if (batch !== "") {
+              const text = batch;
+              batch = "";
+              const w = send(controller, text);
+              if (w) await w;
+              if (finished) return;
+            }
             r = await waitForEvent((pending ??= events.next()));
             pending = undefined;
             if (finished) return; // the client went away while we waited
@@ -203,10 +217,7 @@ export function streamResponse(
             finish(true);
             return;
           }
-          // A text delta the provider kept as raw JSON goes out without a chunk object (not in buffered
-          // mode: the coalescer merges decoded text).
-          const raw = coalescer ? undefined : translator.rawContent(r.value);
-          batch += raw !== undefined ? `data: ${chunkJson.content(translator.id, opts.ctx.created, opts.ctx.model, raw)}\n\n` : frames(translator.push(r.value), true);
+          onEvent(r.value);
         }
       } catch (e) {
         if (!finished) fail(controller, e, batch);
@@ -219,5 +230,5 @@ export function streamResponse(
       await events.return?.(undefined);
     },
   } as unknown as ConstructorParameters<typeof ReadableStream>[0]);
-  return new Response(stream, { status: 200, headers: { ...SSE_HEADERS, ...opts.headers } });
+  return new Response(stream, { status: 200, headers: state.responseHeaders(rec, { ...SSE_HEADERS, ...opts.headers }) });
 }

@@ -1,74 +1,95 @@
 /**
- * Byte-level fast path for the two commonest Vertex stream payloads, skipping JSON.parse:
+ * Byte-level fast path for the two commonest Vertex stream payloads, skipping JSON.parse. Works on a range
+ * of a larger string (the stream's buffered text), so the payload itself is never cut out:
  * - a text delta exactly as Anthropic/Vertex write it,
  *   `{"type":"content_block_delta","index":N,"delta":{"type":"text_delta","text":"…"}}` (Vertex's padding
- *   spaces allowed before each closing brace and at the end): the event keeps the raw JSON string literal of
- *   the text in `delta.json`, so the server can write it into the client's chunk without a parse/serialize
- *   round trip (a JSON string literal from the upstream is a valid JSON string literal in our output);
+ *   spaces allowed before each closing brace and at the end): only the raw JSON string literal of the text
+ *   is cut out, so the server can write it into the client's chunk without a parse/serialize round trip
+ *   (a JSON string literal from the upstream is a valid JSON string literal in our output);
  * - `ping` (`{"type": "ping"}`, with or without the space, padded).
- * Anything else (other key order, extra keys, other whitespace, an invalid literal) returns undefined and
+ * Anything else (other key order, extra keys, other whitespace, an invalid literal) is not matched and
  * takes the normal JSON.parse path, so the result is always what JSON.parse would have given.
  */
 import type { StreamEvent } from "../../wire/anthropic.ts";
 
 const DELTA_PREFIX = '{"type":"content_block_delta","index":';
 const TEXT_KEY = ',"delta":{"type":"text_delta","text":"';
+const PING_SPACED = '{"type": "ping"}';
+const PING_TIGHT = '{"type":"ping"}';
 const PING: StreamEvent = Object.freeze({ type: "ping" as const });
 
-/** The StreamEvent for a text delta or ping payload in the exact expected form, else undefined (use JSON.parse). */
-export function decodeFast(data: string): StreamEvent | undefined {
-  if (data.startsWith(DELTA_PREFIX)) return textDelta(data);
-  if (data.startsWith('{"type": "ping"}') || data.startsWith('{"type":"ping"}')) {
-    return onlySpaces(data, data.charCodeAt(8) === 32 ? 16 : 15) ? PING : undefined;
-  }
-  return undefined;
+/** Receives a matched text delta: its content block index and the text as the upstream's JSON literal. */
+export type TextDeltaHandler = (index: number, literal: string) => void;
+
+/** The text delta event for a raw literal (`delta.json` keeps the literal for the server's fast path). */
+export function textDeltaEvent(index: number, literal: string): StreamEvent {
+  // Without escapes the text is the literal's inside; with them JSON.parse of the (small) literal decodes it.
+  const text = literal.includes("\\") ? (JSON.parse(literal) as string) : literal.slice(1, -1);
+  return { type: "content_block_delta", index, delta: { type: "text_delta", text, json: literal } };
 }
 
-function textDelta(data: string): StreamEvent | undefined {
-  let i = DELTA_PREFIX.length;
-  let c = data.charCodeAt(i);
+/**
+ * When `s[start, end)` is a text delta in the exact form, hands (index, literal) to `onText` and returns
+ * true; otherwise returns false and calls nothing.
+ */
+export function matchTextDelta(s: string, start: number, end: number, onText: TextDeltaHandler): boolean {
+  if (!s.startsWith(DELTA_PREFIX, start)) return false;
+  let i = start + DELTA_PREFIX.length;
+  let c = s.charCodeAt(i);
   let index = 0;
   if (c === 48 /* 0 */) i++;
   else {
     // A plain JSON integer without leading zeros, at most 9 digits (anything else: slow path).
-    const start = i;
-    while (c >= 48 && c <= 57 && i - start < 9) {
+    const first = i;
+    while (c >= 48 && c <= 57 && i - first < 9) {
       index = index * 10 + (c - 48);
-      c = data.charCodeAt(++i);
+      c = s.charCodeAt(++i);
     }
-    if (i === start) return undefined;
+    if (i === first) return false;
   }
-  if (!data.startsWith(TEXT_KEY, i)) return undefined;
+  if (!s.startsWith(TEXT_KEY, i)) return false;
   const open = i + TEXT_KEY.length - 1;
-  const close = literalEnd(data, open);
-  if (close < 0) return undefined;
+  const close = literalEnd(s, open, end);
+  if (close < 0) return false;
   // Suffix: `}`, spaces, `}`, spaces, end.
   let j = close + 1;
-  if (data.charCodeAt(j) !== 125) return undefined;
+  if (j >= end || s.charCodeAt(j) !== 125) return false;
   j++;
-  while (data.charCodeAt(j) === 32) j++;
-  if (data.charCodeAt(j) !== 125) return undefined;
-  if (!onlySpaces(data, j + 1)) return undefined;
-  const json = data.slice(open, close + 1);
-  // Without escapes the text is the literal's inside; with them JSON.parse of the (small) literal decodes it.
-  const text = json.includes("\\") ? (JSON.parse(json) as string) : data.slice(open + 1, close);
-  return { type: "content_block_delta", index, delta: { type: "text_delta", text, json } };
+  while (j < end && s.charCodeAt(j) === 32) j++;
+  if (j >= end || s.charCodeAt(j) !== 125) return false;
+  if (!onlySpaces(s, j + 1, end)) return false;
+  onText(index, s.slice(open, close + 1));
+  return true;
+}
+
+/** True when `s[start, end)` is a ping in the exact form (padded or not). */
+export function isPing(s: string, start: number, end: number): boolean {
+  if (s.startsWith(PING_SPACED, start)) return start + PING_SPACED.length <= end && onlySpaces(s, start + PING_SPACED.length, end);
+  if (s.startsWith(PING_TIGHT, start)) return start + PING_TIGHT.length <= end && onlySpaces(s, start + PING_TIGHT.length, end);
+  return false;
+}
+
+/** One whole payload: the StreamEvent for a text delta or ping in the exact form, else undefined (use JSON.parse). */
+export function decodeFast(data: string): StreamEvent | undefined {
+  let ev: StreamEvent | undefined;
+  if (matchTextDelta(data, 0, data.length, (index, literal) => (ev = textDeltaEvent(index, literal)))) return ev;
+  return isPing(data, 0, data.length) ? PING : undefined;
 }
 
 /**
- * The index of the closing quote of the JSON string literal opening at `open`, or -1 when the text there is
- * not a complete valid literal (raw control character, bad escape, no closing quote).
+ * The index of the closing quote of the JSON string literal opening at `open`, or -1 when the text there
+ * (before `end`) is not a complete valid literal (raw control character, bad escape, no closing quote).
  */
-function literalEnd(s: string, open: number): number {
-  const n = s.length;
+function literalEnd(s: string, open: number, end: number): number {
   let i = open + 1;
-  while (i < n) {
+  while (i < end) {
     const c = s.charCodeAt(i);
     if (c === 34 /* " */) return i;
     if (c < 32) return -1;
     if (c === 92 /* \ */) {
       const e = s.charCodeAt(i + 1);
       if (e === 117 /* u */) {
+        if (i + 5 >= end) return -1;
         if (!isHex(s.charCodeAt(i + 2)) || !isHex(s.charCodeAt(i + 3)) || !isHex(s.charCodeAt(i + 4)) || !isHex(s.charCodeAt(i + 5))) return -1;
         i += 6;
       } else if (e === 34 || e === 92 || e === 47 || e === 98 || e === 102 || e === 110 || e === 114 || e === 116) {
@@ -83,7 +104,7 @@ function isHex(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
 }
 
-function onlySpaces(s: string, from: number): boolean {
-  for (let i = from; i < s.length; i++) if (s.charCodeAt(i) !== 32) return false;
+function onlySpaces(s: string, from: number, end: number): boolean {
+  for (let i = from; i < end; i++) if (s.charCodeAt(i) !== 32) return false;
   return true;
 }

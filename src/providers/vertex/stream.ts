@@ -1,7 +1,9 @@
 /**
  * The :streamRawPredict body as an iterator of Anthropic StreamEvents. Each SSE `data:` payload is
- * JSON-parsed (Vertex's trailing-space padding is fine for JSON.parse); every typed event is yielded,
- * including `error`, `ping`, `vertex_event` and unknown types (the translator decides what to drop).
+ * JSON-parsed (Vertex's trailing-space padding is fine for JSON.parse) unless it is a text delta or ping in
+ * the exact wire form (fast-events.ts); every typed event is yielded by `next()`, including `error`,
+ * `ping`, `vertex_event` and unknown types (the translator decides what to drop). `drainReady()` leaves
+ * pings out.
  *
  * Failure semantics:
  * - the connection breaks, or the body ends without `message_stop` / an `error` event → UpstreamError("network");
@@ -13,10 +15,11 @@
  */
 import { UpstreamError } from "../../errors.ts";
 import type { Deadline } from "../../net/deadline.ts";
-import { SSEDecoder, type SSEMessage } from "../../net/sse-decode.ts";
+import { SSEScanner } from "../../net/sse-scan.ts";
 import type { Logger } from "../../observability/logger.ts";
 import type { StreamEvent } from "../../wire/anthropic.ts";
-import { decodeFast } from "./fast-events.ts";
+import type { EventStream, ReadySink } from "../types.ts";
+import { isPing, matchTextDelta, textDeltaEvent } from "./fast-events.ts";
 
 export interface EventStreamOptions {
   /** Linked to the upstream fetch: aborting it tears the connection down. */
@@ -28,21 +31,22 @@ export interface EventStreamOptions {
 }
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+const PING: StreamEvent = Object.freeze({ type: "ping" as const });
 
 /**
  * Wraps a 200 :streamRawPredict body; see the file comment.
  *
- * Hot path (performance): one network read usually carries many events. They are decoded into a queue
- * once, and `next()` hands queued events out as already-resolved promises, so per-event cost is the
- * JSON.parse plus one promise; the async machinery (read, abort race) runs once per network read. The
- * inactivity limit is one watchdog timer per stream, re-armed lazily, instead of a timer per read.
+ * Hot path (performance): one network read usually carries many events. The read's text is scanned in
+ * place (SSEScanner) and events are decoded only when asked for: `next()` hands out an event already
+ * buffered as a resolved promise, and `drainReady(sink)` hands every buffered event to a sink at once,
+ * text deltas as (index, raw JSON literal) without any event object (fast-events.ts). The async machinery
+ * (read, abort race) runs once per network read; the inactivity limit is one watchdog timer per stream,
+ * re-armed lazily, instead of a timer per read.
  */
-export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOptions): AsyncIterableIterator<StreamEvent> {
+export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOptions): EventStream & { drainReady(sink: ReadySink): void } {
   const reader = body.getReader();
-  const decoder = new SSEDecoder();
+  const scanner = new SSEScanner();
   const { deadline } = o;
-  let queue: SSEMessage[] = [];
-  let qi = 0;
   let eof = false;
   let closed = false;
   let returned = false;
@@ -93,9 +97,9 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
     if (!ended) void reader.cancel().catch(() => undefined); // releases the body
   };
 
-  /** Reads from the network until the queue holds messages or the body ended. */
+  /** One network read into the scanner (or the end of the body). */
   const fill = async (): Promise<void> => {
-    while (qi >= queue.length && !eof) {
+    {
       if (watch) {
         readingSince = performance.now();
         timer ??= setTimeout(onTimer, limit);
@@ -107,25 +111,45 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
       } finally {
         readingSince = -1;
       }
-      qi = 0;
       if (r.done) {
         eof = true;
-        queue = decoder.end();
+        scanner.end();
       } else {
-        queue = decoder.push(r.value);
+        scanner.push(r.value);
       }
     }
   };
 
-  /** The next decoded event already in the queue, if any. */
+  /** An event decoded from a payload (JSON.parse unless it is a ping); notes the end of the stream. */
+  const eventOf = (s: string, start: number, end: number): StreamEvent | undefined => {
+    if (isPing(s, start, end)) return PING;
+    const ev = parse(start === 0 && end === s.length ? s : s.slice(start, end), o.logger, o.requestId);
+    if (ev && (ev.type === "message_stop" || ev.type === "error")) sawEnd = true;
+    return ev;
+  };
+
+  // take(): the next buffered event as an object.
+  let taken: StreamEvent | undefined;
+  const takeText = (index: number, literal: string) => void (taken = textDeltaEvent(index, literal));
+  const takeData = (s: string, start: number, end: number) => {
+    if (!matchTextDelta(s, start, end, takeText)) taken = eventOf(s, start, end);
+  };
   const take = (): StreamEvent | undefined => {
-    while (qi < queue.length) {
-      const ev = decode(queue[qi++]!, o.logger, o.requestId);
-      if (!ev) continue;
-      if (ev.type === "message_stop" || ev.type === "error") sawEnd = true;
-      return ev;
+    while (scanner.next(takeData)) {
+      const ev = taken;
+      taken = undefined;
+      if (ev) return ev;
     }
     return undefined;
+  };
+
+  // drainReady(sink): every buffered event to the sink; text deltas without an event object.
+  let sink: ReadySink | undefined;
+  let onText: ReadySink["text"] = () => undefined;
+  const drainData = (s: string, start: number, end: number) => {
+    if (matchTextDelta(s, start, end, onText) || isPing(s, start, end)) return; // a ping carries nothing
+    const ev = eventOf(s, start, end);
+    if (ev) sink!.event(ev);
   };
 
   const step = async (): Promise<IteratorResult<StreamEvent>> => {
@@ -155,7 +179,7 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
     }
   };
 
-  const it: AsyncIterableIterator<StreamEvent> & { nextReady(): IteratorResult<StreamEvent> | undefined } = {
+  const it: EventStream & { drainReady(sink: ReadySink): void } = {
     next() {
       if (inflight === 0 && !closed) {
         const ev = take();
@@ -166,10 +190,13 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
       chain = p.catch(() => undefined);
       return p;
     },
-    nextReady() {
-      if (inflight !== 0 || closed) return undefined;
-      const ev = take();
-      return ev ? { done: false, value: ev } : undefined;
+    drainReady(to: ReadySink) {
+      if (inflight !== 0 || closed) return;
+      if (sink !== to) {
+        sink = to;
+        onText = to.text;
+      }
+      while (!closed && !to.full() && scanner.next(drainData));
     },
     return() {
       returned = true;
@@ -188,21 +215,18 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
   return it;
 }
 
-/** One SSE message → a StreamEvent, or undefined for comments-only/non-JSON/untyped payloads. */
-function decode(msg: SSEMessage, logger: Logger | undefined, requestId: string | undefined): StreamEvent | undefined {
-  // Text deltas and pings in their usual exact form skip JSON.parse (fast-events.ts).
-  const fast = decodeFast(msg.data);
-  if (fast) return fast;
-  if (msg.data.trim() === "") return undefined;
+/** One SSE payload → a StreamEvent, or undefined for blank/non-JSON/untyped payloads (logged). */
+function parse(data: string, logger: Logger | undefined, requestId: string | undefined): StreamEvent | undefined {
+  if (data.trim() === "") return undefined;
   let parsed: unknown;
   try {
-    parsed = JSON.parse(msg.data);
+    parsed = JSON.parse(data);
   } catch {
-    logger?.warn("ignoring a non-JSON event from Vertex", { request_id: requestId, event: msg.event, bytes: msg.data.length });
+    logger?.warn("ignoring a non-JSON event from Vertex", { request_id: requestId, bytes: data.length });
     return undefined;
   }
   if (!parsed || typeof parsed !== "object" || typeof (parsed as { type?: unknown }).type !== "string") {
-    logger?.warn("ignoring an untyped event from Vertex", { request_id: requestId, event: msg.event });
+    logger?.warn("ignoring an untyped event from Vertex", { request_id: requestId });
     return undefined;
   }
   return parsed as StreamEvent;

@@ -45,12 +45,12 @@ export interface StreamTranslator {
   /** Token counts so far (message_start usage folded with the cumulative message_delta usage). */
   usage(): UsageSummary;
   /**
-   * Fast path for a text delta that carries its raw JSON literal (`delta.json`): when push() would give
-   * exactly one plain `{content}` chunk (index 0, no finish, the stream's `id`/`created`/`model`), returns
-   * that JSON string literal and the event is consumed (push() would change no state for it); otherwise
-   * undefined, nothing happened, and the caller uses push().
+   * Fast path for a text delta of content block `index` given as a raw JSON string literal: true when
+   * push() would give exactly one plain `{content: <that text>}` chunk (index 0, no finish, the stream's
+   * `id`/`created`/`model`) and change no state, so the caller writes that chunk itself; false when the
+   * caller must push() the event instead (nothing happened).
    */
-  rawContent(ev: StreamEvent): string | undefined;
+  rawText(index: number, literal: string): boolean;
   /** The chunks' `id` (final once the first chunk was produced). */
   readonly id: string;
 }
@@ -270,13 +270,12 @@ export function createStreamTranslator(ctx: StreamContext): StreamTranslator {
     usage() {
       return summarizeUsage(s.usage);
     },
-    rawContent(ev) {
-      // Not started (the role chunk is owed), done, or jsonTool mode (text is held back): the slow path.
-      if (!s.started || s.done || ctx.jsonTool !== undefined || ev.type !== "content_block_delta") return undefined;
-      const d = ev.delta;
-      if (d?.type !== "text_delta" || typeof d.json !== "string" || typeof d.text !== "string" || d.text === "") return undefined;
-      const block = s.blocks.get(ev.index);
-      return block === undefined || block.kind === "text" ? d.json : undefined;
+    rawText(index, literal) {
+      // Not started (the role chunk is owed), done, jsonTool mode (text is held back), or empty text (no
+      // chunk at all): the slow path.
+      if (!s.started || s.done || ctx.jsonTool !== undefined || literal === '""') return false;
+      const block = s.blocks.get(index);
+      return block === undefined || block.kind === "text";
     },
     get id() {
       return s.id;

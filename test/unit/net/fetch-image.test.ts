@@ -75,8 +75,8 @@ const img = (url: string) => ({ type: "image_url" as const, image_url: { url } }
 const request = (...messages: ChatMessage[]): ChatCompletionRequest => ({ model: "m", messages });
 const userWith = (...urls: string[]): ChatMessage => ({ role: "user", content: [{ type: "text", text: "look" }, ...urls.map(img)] });
 
-async function expect400(p: Promise<unknown>, param: string, message: string | RegExp): Promise<void> {
-  expect((await expect400Async(p, param)).message).toMatch(message);
+async function expect400(p: unknown, param: string, message: string | RegExp): Promise<void> {
+  expect((await expect400Async(Promise.resolve(p), param)).message).toMatch(message);
 }
 
 describe("inlineRemoteImages", () => {

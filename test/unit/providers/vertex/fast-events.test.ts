@@ -113,18 +113,42 @@ function trickyStream(lits: string[]): string {
 /** Text chunks written through the fast path so far (to prove the tests take it). */
 let rawHits = 0;
 
-/** The stream as the server writes it with the fast path (rawContent + content) — frames parsed back. */
-async function fastFrames(sse: string, ctx: StreamContext): Promise<unknown[]> {
-  const body = new Response(sse).body!;
+/**
+ * The stream as the server takes it: batches through drainReady (text deltas as raw literals, rawText +
+ * content), single events through next() (text deltas carrying `delta.json`) — frames parsed back. The body
+ * arrives in `pieces` reads, so both ways are exercised.
+ */
+async function fastFrames(sse: string, ctx: StreamContext, pieces = 3): Promise<unknown[]> {
+  const bytes = new TextEncoder().encode(sse);
+  const size = Math.ceil(bytes.length / pieces);
+  let at = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (at >= bytes.length) return c.close();
+      c.enqueue(bytes.subarray(at, (at += size)));
+    },
+  });
   const t = createStreamTranslator(ctx);
   const json = createChunkSerializer();
   const out: unknown[] = [];
+  const onText = (index: number, literal: string) => {
+    if (t.rawText(index, literal)) {
+      rawHits++;
+      out.push(JSON.parse(json.content(t.id, ctx.created, ctx.model, literal)));
+    } else for (const c of t.push({ type: "content_block_delta", index, delta: { type: "text_delta", text: JSON.parse(literal) } })) out.push(JSON.parse(json(c)));
+  };
+  const onEvent = (ev: StreamEvent) => {
+    const d = ev.type === "content_block_delta" ? ev.delta : undefined;
+    if (d?.type === "text_delta" && typeof d.json === "string") onText((ev as { index: number }).index, d.json);
+    else for (const c of t.push(ev)) out.push(JSON.parse(json(c)));
+  };
   try {
-    for await (const ev of vertexEvents(body, { deadline: createDeadline(0), inactivityMs: 5000 })) {
-      const raw = t.rawContent(ev);
-      if (raw !== undefined) rawHits++;
-      if (raw !== undefined) out.push(JSON.parse(json.content(t.id, ctx.created, ctx.model, raw)));
-      else for (const c of t.push(ev)) out.push(JSON.parse(json(c)));
+    const events = vertexEvents(body, { deadline: createDeadline(0), inactivityMs: 5000 });
+    for (;;) {
+      events.drainReady({ text: onText, event: onEvent, full: () => false });
+      const r = await events.next();
+      if (r.done) break;
+      onEvent(r.value);
     }
     for (const c of t.finish()) out.push(JSON.parse(json(c)));
   } catch (e) {
@@ -197,12 +221,14 @@ describe("raw text fast path: the frames parse to exactly the objects of the pla
   test("the fast path is really taken for text deltas after the role chunk", async () => {
     const t = createStreamTranslator({ ...BASE, includeUsage: false } as StreamContext);
     const ev = decodeFast(data(0, '"a\\"b"'))!;
-    expect(t.rawContent(ev)).toBeUndefined(); // role chunk still owed
+    expect(t.rawText(0, '"a\\"b"')).toBe(false); // role chunk still owed
     t.push({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
     expect(t.push(ev)).toHaveLength(2); // role + text
-    expect(t.rawContent(ev)).toBe('"a\\"b"');
-    expect(t.rawContent(decodeFast(data(0, '""'))!)).toBeUndefined(); // empty text: no chunk at all
-    expect(t.rawContent(decodeFast(data(1, '"x"'))!)).toBe('"x"'); // unannounced block: kept, as push does
+    expect(t.rawText(0, '"a\\"b"')).toBe(true);
+    expect(t.rawText(0, '""')).toBe(false); // empty text: no chunk at all
+    expect(t.rawText(1, '"x"')).toBe(true); // unannounced block: kept, as push does
+    t.push({ type: "content_block_start", index: 2, content_block: { type: "thinking", thinking: "" } });
+    expect(t.rawText(2, '"x"')).toBe(false); // text for a thinking block: push() ignores it
   });
 });
 

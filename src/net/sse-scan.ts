@@ -1,0 +1,118 @@
+/**
+ * An SSE reader for the hot path: the same events as SSEDecoder (WHATWG event-stream rules, CR/LF/CRLF line
+ * ends, comments, multi-line data, a last event without a blank line delivered at the end), but it keeps
+ * the stream's text in one buffer and hands each event's data out as a range of that buffer, so the usual
+ * event (an optional `event:` line and one `data:` line) costs no line strings, no message object and no
+ * array: the consumer reads the payload in place and cuts out only what it keeps. Unusual events (comments,
+ * several data lines, `id:`…) take a line-by-line path with the same result.
+ *
+ * Line ends are normalised to LF as the text arrives (a CR ending one chunk and a LF starting the next are
+ * one line end), so events are simply the text between blank lines.
+ */
+
+/** Receives one event's data: `s.slice(start, end)` (the string may be the whole buffer: read, don't keep). */
+export type DataHandler = (s: string, start: number, end: number) => void;
+
+export class SSEScanner {
+  readonly #decoder = new TextDecoder("utf-8");
+  #buf = "";
+  /** Start of the first event not delivered yet. */
+  #pos = 0;
+  /** Where the search for the next blank line resumes (the text before it holds none). */
+  #scanFrom = 0;
+  /** The last chunk ended in CR: a LF at the start of the next one belongs to it. */
+  #skipLF = false;
+  #ended = false;
+
+  /** Feeds bytes (split anywhere, even inside a UTF-8 character). */
+  push(bytes: Uint8Array): void {
+    this.#append(this.#decoder.decode(bytes, { stream: true }));
+  }
+
+  /** No more bytes: the decoder is flushed and a last event without a blank line becomes complete. */
+  end(): void {
+    this.#append(this.#decoder.decode());
+    this.#ended = true;
+  }
+
+  /**
+   * Consumes the next complete event, handing its data (if it has any `data` field) to `onData`. Returns
+   * false when no complete event is buffered (nothing was consumed); true otherwise, even for an event
+   * without data (comments only), so callers loop until it returns false or they got what they wanted.
+   */
+  next(onData: DataHandler): boolean {
+    const s = this.#buf;
+    let p = this.#pos;
+    while (s.charCodeAt(p) === 10) p++; // empty lines between events dispatch nothing
+    if (p >= s.length) {
+      this.#pos = p;
+      return false;
+    }
+    let end = s.indexOf("\n\n", Math.max(p, this.#scanFrom));
+    let after: number;
+    if (end === -1) {
+      if (!this.#ended) {
+        this.#pos = p;
+        this.#scanFrom = s.length - 1; // a "\n\n" may straddle the next chunk
+        return false;
+      }
+      end = after = s.length;
+    } else {
+      after = end + 2;
+    }
+    this.#pos = after;
+    this.#scanFrom = after;
+    // The usual shape: [`event: …` LF] `data: …` (one line).
+    let q = p;
+    if (s.startsWith("event:", q)) {
+      const lf = s.indexOf("\n", q);
+      q = lf !== -1 && lf < end ? lf + 1 : -1;
+    }
+    if (q !== -1 && s.startsWith("data: ", q)) {
+      const lf = s.indexOf("\n", q + 6);
+      if (lf === -1 || lf >= end) {
+        onData(s, q + 6, end);
+        return true;
+      }
+    }
+    const data = dataOf(s.slice(p, end));
+    if (data !== undefined) onData(data, 0, data.length);
+    return true;
+  }
+
+  #append(text: string): void {
+    if (text === "") return;
+    if (this.#skipLF) {
+      this.#skipLF = false;
+      if (text.charCodeAt(0) === 10) text = text.slice(1);
+    }
+    if (text.includes("\r")) {
+      this.#skipLF = text.charCodeAt(text.length - 1) === 13;
+      text = text.replace(/\r\n?/g, "\n");
+    }
+    const p = this.#pos;
+    if (p >= this.#buf.length) {
+      this.#buf = text;
+      this.#scanFrom = 0;
+    } else {
+      this.#buf = (p === 0 ? this.#buf : this.#buf.slice(p)) + text;
+      this.#scanFrom = Math.max(0, this.#scanFrom - p);
+    }
+    this.#pos = 0;
+  }
+}
+
+/** The data of one event's lines (LF-separated, no blank line inside), per the event-stream field rules. */
+function dataOf(block: string): string | undefined {
+  let data: string | undefined;
+  for (const line of block.split("\n")) {
+    if (line === "" || line.charCodeAt(0) === 58 /* ":" */) continue; // (trailing) empty line, comment
+    const colon = line.indexOf(":");
+    const field = colon === -1 ? line : line.slice(0, colon);
+    if (field !== "data") continue; // event, id, retry and unknown fields carry no data
+    let value = colon === -1 ? "" : line.slice(colon + 1);
+    if (value.charCodeAt(0) === 32) value = value.slice(1);
+    data = data === undefined ? value : `${data}\n${value}`;
+  }
+  return data;
+}
