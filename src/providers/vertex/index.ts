@@ -88,7 +88,7 @@ export function createVertexProvider(deps: VertexProviderDeps): Provider {
     name: "vertex",
 
     async complete(body, opts) {
-      const { deadline, promise } = start(body, opts, false, async (res) => parseMessage(await res.text(), res));
+      const { deadline, promise } = start(body, opts, false, (res) => parseMessage(res));
       try {
         const r = await promise;
         return { message: r.value.message, ...info(r.attempts, r.status, r.headers, r.value.requestId) };
@@ -139,18 +139,25 @@ function info(attempts: number, status: number, headers: Headers, bodyRequestId?
   return { attempts, upstreamStatus: status, ...(upstreamRequestId ? { upstreamRequestId } : {}) };
 }
 
-/** Parses a 200 rawPredict body; an Anthropic error body on a 200 becomes an "http" UpstreamError. */
-function parseMessage(text: string, res: Response): { message: Message; requestId?: string } {
+/**
+ * Parses a 200 rawPredict body; an Anthropic error body on a 200 becomes an "http" UpstreamError.
+ * Hot path: Bun parses the bytes directly (res.json(), no intermediate string). A body that breaks while
+ * being read rejects with a network error (retried by the caller); one that is complete but not JSON is
+ * reported with its Content-Length (its bytes are gone by then).
+ */
+async function parseMessage(res: Response): Promise<{ message: Message; requestId?: string }> {
   let parsed: unknown;
   try {
-    parsed = JSON.parse(text);
-  } catch {
-    throw new UpstreamError("network", res.status, `Vertex AI returned an unreadable response body (${text.length} bytes of non-JSON)`);
+    parsed = await res.json();
+  } catch (e) {
+    if (!(e instanceof SyntaxError)) throw e;
+    const size = res.headers.get("content-length");
+    throw new UpstreamError("network", res.status, `Vertex AI returned an unreadable response body (${size === null ? "" : `${size} bytes of `}non-JSON)`);
   }
   const obj = parsed as { type?: unknown; content?: unknown; request_id?: unknown };
   if (obj && obj.type === "message" && Array.isArray(obj.content)) {
     return { message: parsed as Message, requestId: typeof obj.request_id === "string" ? obj.request_id : undefined };
   }
-  throw new UpstreamError("http", res.status, text, res.headers);
+  throw new UpstreamError("http", res.status, JSON.stringify(parsed), res.headers);
 }
 
