@@ -17,7 +17,7 @@
 import { HttpError, UpstreamError } from "../errors.ts";
 import { DONE_TEXT, dataFrame } from "../net/sse-encode.ts";
 import { toHttpError } from "../translate/errors.ts";
-import { createChunkSerializer } from "../translate/to-openai/chunk-json.ts";
+import { CONTENT_CHUNK_TAIL, createChunkSerializer } from "../translate/to-openai/chunk-json.ts";
 import { createCoalescer } from "../translate/to-openai/coalesce.ts";
 import { createStreamTranslator, type StreamContext } from "../translate/to-openai/stream.ts";
 import type { EventStream, ReadySink } from "../providers/types.ts";
@@ -42,9 +42,10 @@ export interface StreamOptions {
 /** Raced against the next event: wins only when that event is not available yet. */
 const NOT_READY = Symbol("not-ready");
 const NOT_READY_P: Promise<typeof NOT_READY> = Promise.resolve(NOT_READY);
-/** A pull writes out what it has collected once it reaches this many characters. */
+/** A pull flushes what it has written once it reaches this many characters. */
 const MAX_BATCH = 64 * 1024;
 const KEEPALIVE_TEXT = ": keep-alive\n\n";
+const CONTENT_FRAME_TAIL = `${CONTENT_CHUNK_TAIL}\n\n`;
 
 /** Bun's direct-stream controller: strings are written as UTF-8 without a TextEncoder per frame. */
 interface DirectController {
@@ -105,12 +106,12 @@ export function streamResponse(
     return f instanceof Promise ? f : undefined;
   };
 
-  const fail = (controller: Controller, e: unknown, batch: string) => {
+  const fail = (controller: Controller, e: unknown) => {
     const err = e instanceof HttpError ? e : e instanceof UpstreamError ? toHttpError(e) : new HttpError(502, "upstream stream failed");
     rec.error = err.message;
     rec.status = err.status;
     upstreamStreamFailed(state, e); // [ops] mid-stream upstream errors by type
-    controller.write(batch + flushCoalescer() + dataFrame({ ...err.toJSON(), request_id: rec.id })); // [ops] request id in error bodies
+    controller.write(flushCoalescer() + dataFrame({ ...err.toJSON(), request_id: rec.id })); // [ops] request id in error bodies
     controller.close();
     void events.return?.(undefined);
     finish(false);
@@ -162,18 +163,36 @@ export function streamResponse(
 
   // Frames collected for the next write. Text deltas the translator allows go out without a chunk object
   // (not in buffered mode: the coalescer merges decoded text).
-  let batch = "";
+  // Frames are written into Bun's buffer as they are made and flushed once per batch, so no batch string
+  // is built; a text delta is written as three pieces (the stream's cached frame head, the upstream's
+  // literal, the constant tail) with no string made for it at all.
+  let unflushed = 0;
+  const put = (s: string) => {
+    if (s === "") return;
+    ctrl!.write(s);
+    unflushed += s.length;
+  };
   const { ctx } = opts;
+  let textHead = "";
+  let textHeadId = "";
   const onText = (index: number, literal: string) => {
-    if (!coalescer && translator.rawText(index, literal)) batch += `data: ${chunkJson.content(translator.id, ctx.created, ctx.model, literal)}\n\n`;
-    else batch += frames(translator.push(textDelta(index, literal)), true);
+    if (coalescer || !translator.rawText(index, literal)) return put(frames(translator.push(textDelta(index, literal)), true));
+    if (textHeadId !== translator.id) {
+      textHeadId = translator.id;
+      textHead = `data: ${chunkJson.contentHead(textHeadId, ctx.created, ctx.model)}`;
+    }
+    const c = ctrl!;
+    c.write(textHead);
+    c.write(literal);
+    c.write(CONTENT_FRAME_TAIL);
+    unflushed += textHead.length + literal.length + CONTENT_FRAME_TAIL.length;
   };
   const onEvent = (ev: StreamEvent) => {
     const d = ev.type === "content_block_delta" ? ev.delta : undefined;
     if (d?.type === "text_delta" && typeof d.json === "string") onText((ev as { index: number }).index, d.json);
-    else batch += frames(translator.push(ev), true);
+    else put(frames(translator.push(ev), true));
   };
-  const sink: ReadySink = { text: onText, event: onEvent, full: () => batch.length >= MAX_BATCH };
+  const sink: ReadySink = { text: onText, event: onEvent, full: () => unflushed >= MAX_BATCH };
   const drainReady = events.drainReady?.bind(events);
 
   // A Bun direct stream: pull runs once for the whole response and writes strings as they are ready.
@@ -186,7 +205,7 @@ export function streamResponse(
           let r: IteratorResult<StreamEvent> | undefined;
           if (pending === undefined) {
             if (drainReady) drainReady(sink);
-            else if (batch !== "" && batch.length < MAX_BATCH) {
+            else if (unflushed > 0 && unflushed < MAX_BATCH) {
               // An iterator without drainReady: an event that is already settled joins the batch.
               pending = events.next();
               const x = await Promise.race([pending, NOT_READY_P]);
@@ -198,11 +217,10 @@ export function streamResponse(
             }
           }
           if (r === undefined) {
-            if (batch !== "") {
-              const text = batch;
-              batch = "";
-              const w = send(controller, text);
-              if (w) await w;
+            if (unflushed > 0) {
+              unflushed = 0;
+              const f = controller.flush();
+              if (f instanceof Promise) await f; // backpressure: the client reads slowly
               if (finished) return;
             }
             r = await waitForEvent((pending ??= events.next()));
@@ -212,7 +230,7 @@ export function streamResponse(
           if (r.done) {
             const tail = frames(translator.finish(), true);
             // No flush before close: close sends the rest and the end of the body in one socket write.
-            controller.write(batch + tail + flushCoalescer() + DONE_TEXT);
+            controller.write(tail + flushCoalescer() + DONE_TEXT);
             controller.close();
             finish(true);
             return;
@@ -220,7 +238,7 @@ export function streamResponse(
           onEvent(r.value);
         }
       } catch (e) {
-        if (!finished) fail(controller, e, batch);
+        if (!finished) fail(controller, e);
       }
     },
     async cancel() {

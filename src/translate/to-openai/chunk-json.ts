@@ -14,7 +14,12 @@ export interface ChunkSerializer {
    * finish_reason:null}], usage:null}` where `literal` is the content as a JSON string literal (written as is).
    */
   content(id: string, created: number, model: string, literal: string): string;
+  /** The text before the literal in content(): `contentHead(…) + literal + CONTENT_CHUNK_TAIL` = content(…, literal). */
+  contentHead(id: string, created: number, model: string): string;
 }
+
+/** The text after the literal of a plain content chunk. */
+export const CONTENT_CHUNK_TAIL = '},"logprobs":null,"finish_reason":null}],"usage":null}';
 
 /** Serializes the chunks of one stream (keeps the last head; create one per stream). */
 export function createChunkSerializer(): ChunkSerializer {
@@ -38,9 +43,10 @@ export function createChunkSerializer(): ChunkSerializer {
     const fr = x.finish_reason === null ? "null" : JSON.stringify(x.finish_reason);
     return `${headFor(c.id, c.created, c.model)}${x.index},"delta":${JSON.stringify(x.delta)},"logprobs":null,"finish_reason":${fr}}],"usage":null}`;
   };
+  const contentHead = (i: string, c: number, m: string): string => `${headFor(i, c, m)}0,"delta":{"content":`;
   return Object.assign(serialize, {
-    content: (i: string, c: number, m: string, literal: string): string =>
-      `${headFor(i, c, m)}0,"delta":{"content":${literal}},"logprobs":null,"finish_reason":null}],"usage":null}`,
+    content: (i: string, c: number, m: string, literal: string): string => contentHead(i, c, m) + literal + CONTENT_CHUNK_TAIL,
+    contentHead,
   });
 }
 

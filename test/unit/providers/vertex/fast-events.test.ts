@@ -4,7 +4,7 @@ import { createDeadline } from "../../../../src/net/deadline.ts";
 import { SSEDecoder } from "../../../../src/net/sse-decode.ts";
 import { decodeFast } from "../../../../src/providers/vertex/fast-events.ts";
 import { vertexEvents } from "../../../../src/providers/vertex/stream.ts";
-import { createChunkSerializer } from "../../../../src/translate/to-openai/chunk-json.ts";
+import { CONTENT_CHUNK_TAIL, createChunkSerializer } from "../../../../src/translate/to-openai/chunk-json.ts";
 import { createStreamTranslator, type StreamContext } from "../../../../src/translate/to-openai/stream.ts";
 import type { StreamEvent } from "../../../../src/wire/anthropic.ts";
 
@@ -237,6 +237,7 @@ describe("ChunkSerializer.content", () => {
     const s = createChunkSerializer();
     const chunk = { id: "chatcmpl-x\"y", object: "chat.completion.chunk", created: 5, model: "m/é", choices: [{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }], usage: null };
     expect(s.content(chunk.id, chunk.created, chunk.model, JSON.stringify(text))).toBe(JSON.stringify(chunk));
+    expect(s.contentHead(chunk.id, chunk.created, chunk.model) + JSON.stringify(text) + CONTENT_CHUNK_TAIL).toBe(JSON.stringify(chunk)); // written in three pieces
     expect(s(chunk as never)).toBe(JSON.stringify(chunk)); // shares the cached head
     expect(s.content("other", 6, "m", '"z"')).toBe(JSON.stringify({ ...chunk, id: "other", created: 6, model: "m", choices: [{ ...chunk.choices[0], delta: { content: "z" } }] }));
   });
