@@ -5,6 +5,8 @@
  * SSE decode per event, and the buffered-mode coalescer per chunk.
  */
 import { SSEDecoder } from "../src/net/sse-decode.ts";
+import { SSEScanner } from "../src/net/sse-scan.ts";
+import { matchTextDelta } from "../src/providers/vertex/fast-events.ts";
 import { encodeData } from "../src/net/sse-encode.ts";
 import { createCoalescer } from "../src/translate/to-openai/coalesce.ts";
 import { toChatCompletion } from "../src/translate/to-openai/response.ts";
@@ -55,6 +57,28 @@ report("SSE decode, per event (64-byte network chunks)", measure(() => {
   for (const p of pieces) d.push(p);
   d.end();
 }, messages.length));
+// The hot path: events as ranges of one buffer, text deltas matched in place (no JSON.parse, no objects).
+const text = new TextEncoder().encode(
+  (await Bun.file(new URL("streams/text.sse", FIXTURES)).text()) +
+    Array.from({ length: 20 }, (_, i) => `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"word ${i} "}}    \n\n`).join(""),
+);
+let hits = 0;
+const onText = () => void hits++;
+const onData = (s: string, a: number, b: number) => void matchTextDelta(s, a, b, onText);
+const scanned = (() => {
+  let n = 0;
+  const s = new SSEScanner();
+  s.push(text);
+  s.end();
+  while (s.next(() => void n++));
+  return n;
+})();
+report(`SSE scan + text-delta match, per event (${scanned})`, measure(() => {
+  const s = new SSEScanner();
+  s.push(text);
+  s.end();
+  while (s.next(onData));
+}, scanned));
 report("JSON.parse of an event's data (for scale)", measure(() => {
   for (const m of messages) JSON.parse(m.data);
 }, messages.length));

@@ -4,6 +4,10 @@
  * Lines end with CR, LF or CRLF; `:` lines are comments; several `data:` lines join with "\n"; only the one
  * optional space after the colon is removed, so Vertex's trailing-space padding stays in `data` (JSON.parse
  * ignores it). Unlike the spec, `end()` also delivers a last event that had no blank line after it.
+ *
+ * The gateway's hot path reads upstream streams with SSEScanner (sse-scan.ts), which must deliver exactly
+ * the data this decoder does (tested on every fixture, split at every offset); this one stays as the
+ * straightforward reference and as the SSE reader of the tests and benchmarks (message objects, `id`s).
  */
 
 /** One dispatched event. `id` is the `id:` field of this event, when it had one. */
