@@ -24,10 +24,10 @@ import { createMemoryRateLimiter, rateLimitError, type RateLimiter } from "./rat
 import { changedRestartKeys } from "./reload.ts";
 import { resolveRequestId } from "./request-id.ts";
 import { methodNotAllowed, notFound } from "./respond.ts";
-import { OVERHEAD_HEADER, buildState, concurrencySettings, overheadOf, type SharedState } from "./state.ts";
+import { buildState, concurrencySettings, overheadOf, type SharedState } from "./state.ts";
 
 /** Response header with the time the gateway itself added (ms), like LiteLLM's x-litellm-overhead-duration-ms. */
-export { OVERHEAD_HEADER } from "./state.ts";
+export const OVERHEAD_HEADER = "x-modelmux-overhead-duration-ms";
 
 export interface ServerAppDeps {
   config: Config;
@@ -95,7 +95,6 @@ export function createServerApp(deps: ServerAppDeps): ServerApp {
       if (api) {
         metrics.inFlight++;
         rec.inFlight = true;
-        rec.origin = origin;
       }
       let counted = false;
       let res: Response;
@@ -113,17 +112,14 @@ export function createServerApp(deps: ServerAppDeps): ServerApp {
         rec.status = err.status;
         rec.error = redactText(err.message);
         if (counted) metrics.failed++;
-        rec.stamped = false;
         res = errorResponse(err, rec.id);
       }
-      if (!rec.stamped) {
-        rec.respondedAt = clock();
-        const h = res.headers;
-        h.set("x-request-id", rec.id);
-        if (api) {
-          h.set(OVERHEAD_HEADER, (overheadOf(rec) ?? 0).toFixed(3));
-          if (origin !== null) state.cors.decorate(h, origin);
-        }
+      rec.respondedAt = clock();
+      const h = res.headers;
+      h.set("x-request-id", rec.id);
+      if (api) {
+        h.set(OVERHEAD_HEADER, (overheadOf(rec) ?? 0).toFixed(3));
+        if (origin !== null) state.cors.decorate(h, origin);
       }
       if (!rec.streaming) {
         rec.status ??= res.status;

@@ -60,7 +60,7 @@ export async function handleChat(state: AppState, req: Request, rec: RequestReco
   rec.completionTokens = completion.usage.completion_tokens;
   rec.cachedTokens = completion.usage.prompt_tokens_details?.cached_tokens;
   state.metrics.success++;
-  return Response.json(completion, { status: 200, headers: state.responseHeaders(rec, { "content-type": "application/json", ...headers }) });
+  return Response.json(completion, { status: 200, headers });
 }
 
 function callOptions(state: AppState, target: UpstreamTarget, signal: AbortSignal, rec: RequestRecord): CallOptions {

@@ -31,12 +31,6 @@ export interface AppState {
   now: () => number;
   /** Monotonic clock in ms with sub-ms precision (latencies). */
   clock: () => number;
-  /**
-   * Adds the per-request response headers (request id, overhead, CORS) to headers being built, and marks
-   * the moment the response is made. Handlers on the hot path call it while building their Response, so
-   * nothing is set on a Response's Headers afterwards; any other response gets them set by the wrapper.
-   */
-  responseHeaders: (rec: RequestRecord, headers: Record<string, string>) => Record<string, string>;
   /** Ends a request: releases its slot, charges its tokens, records metrics and writes the access log. Idempotent. */
   logAccess: (rec: RequestRecord) => void;
 }
@@ -79,10 +73,6 @@ export interface RequestRecord {
   inFlight?: boolean;
   /** Set once logAccess ran. */
   ended?: boolean;
-  /** The request's Origin header (API routes; null when none was sent). */
-  origin?: string | null;
-  /** The response headers were added while building the Response (state.responseHeaders). */
-  stamped?: boolean;
   /** Count in metrics but write no access-log line (probes and scrapes that succeeded). */
   quiet?: boolean;
 }

@@ -21,8 +21,6 @@ export interface CorsPolicy {
   allows(origin: string | null): boolean;
   /** Adds the response headers for an allowed cross-origin request (no-op without an Origin). */
   decorate(headers: Headers, origin: string | null): void;
-  /** The same for headers still being built (a plain object; `vary` is set, not appended). */
-  decorateInit(headers: Record<string, string>, origin: string | null): void;
   /** Answers an OPTIONS request: 204 with CORS headers when allowed, else 403. */
   preflight(req: Request): Response;
 }
@@ -42,12 +40,6 @@ export function createCorsPolicy(origins: readonly string[]): CorsPolicy {
       headers.set("access-control-allow-origin", allowOrigin(origin));
       headers.set("access-control-expose-headers", EXPOSE_HEADERS);
       if (!any) headers.append("vary", "origin");
-    },
-    decorateInit(headers, origin) {
-      if (origin === null || !enabled) return;
-      headers["access-control-allow-origin"] = allowOrigin(origin);
-      headers["access-control-expose-headers"] = EXPOSE_HEADERS;
-      if (!any) headers.vary = "origin";
     },
     preflight(req) {
       const origin = req.headers.get("origin");

@@ -9,9 +9,9 @@
  *
  * Hot path (performance): one network read from the upstream usually carries many events. The pull takes
  * every event already received in one synchronous batch (the provider's `drainReady`; text deltas arrive
- * as raw JSON literals and become frames without any object), collects the frames as one string and
- * writes it with a single write; only then does it wait for the upstream. So a burst costs one write, and
- * a slow model still gets every event out at once. The keep-alive / flush timer is one per stream,
+ * as raw JSON literals and become frames without any object), writes the frames into Bun's buffer as it
+ * makes them and flushes once; only then does it wait for the upstream. So a burst costs one socket write,
+ * and a slow model still gets every event out at once. The keep-alive / flush timer is one per stream,
  * re-armed lazily, not one per event.
  */
 import { HttpError, UpstreamError } from "../errors.ts";
@@ -161,11 +161,10 @@ export function streamResponse(
     }
   };
 
-  // Frames collected for the next write. Text deltas the translator allows go out without a chunk object
-  // (not in buffered mode: the coalescer merges decoded text).
   // Frames are written into Bun's buffer as they are made and flushed once per batch, so no batch string
   // is built; a text delta is written as three pieces (the stream's cached frame head, the upstream's
-  // literal, the constant tail) with no string made for it at all.
+  // literal, the constant tail) with no chunk object or string made for it at all (not in buffered mode:
+  // the coalescer merges decoded text).
   let unflushed = 0;
   const put = (s: string) => {
     if (s === "") return;
@@ -248,5 +247,5 @@ export function streamResponse(
       await events.return?.(undefined);
     },
   } as unknown as ConstructorParameters<typeof ReadableStream>[0]);
-  return new Response(stream, { status: 200, headers: state.responseHeaders(rec, { ...SSE_HEADERS, ...opts.headers }) });
+  return new Response(stream, { status: 200, headers: { ...SSE_HEADERS, ...opts.headers } });
 }

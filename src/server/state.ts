@@ -92,18 +92,6 @@ export function buildState(config: Config, shared: SharedState): AppState {
     });
   };
 
-  const cors = createCorsPolicy(config.server.cors_origins);
-  const responseHeaders = (rec: RequestRecord, headers: Record<string, string>) => {
-    rec.respondedAt = clock();
-    rec.stamped = true;
-    headers["x-request-id"] = rec.id;
-    if (rec.origin !== undefined) {
-      headers[OVERHEAD_HEADER] = (overheadOf(rec) ?? 0).toFixed(3);
-      cors.decorateInit(headers, rec.origin);
-    }
-    return headers;
-  };
-
   return {
     config,
     provider: shared.provider,
@@ -112,18 +100,14 @@ export function buildState(config: Config, shared: SharedState): AppState {
     router,
     modes: createModeSelector(config.streaming),
     access: createAccessControl(config.auth.api_keys),
-    cors,
+    cors: createCorsPolicy(config.server.cors_origins),
     limiter,
     concurrency,
     now,
     clock,
-    responseHeaders,
     logAccess,
   };
 }
-
-/** Response header with overheadOf() in ms (3 decimals), on every API response. */
-export const OVERHEAD_HEADER = "x-modelmux-overhead-duration-ms";
 
 /**
  * What the gateway itself added before the response started (ms): time to the Response minus the upstream

@@ -16,7 +16,8 @@ const DELTA_PREFIX = '{"type":"content_block_delta","index":';
 const TEXT_KEY = ',"delta":{"type":"text_delta","text":"';
 const PING_SPACED = '{"type": "ping"}';
 const PING_TIGHT = '{"type":"ping"}';
-const PING: StreamEvent = Object.freeze({ type: "ping" as const });
+/** The one ping event (pings carry nothing, so all of them can share it). */
+export const PING: StreamEvent = Object.freeze({ type: "ping" as const });
 
 /** Receives a matched text delta: its content block index and the text as the upstream's JSON literal. */
 export type TextDeltaHandler = (index: number, literal: string) => void;

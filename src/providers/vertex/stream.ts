@@ -19,7 +19,7 @@ import { SSEScanner } from "../../net/sse-scan.ts";
 import type { Logger } from "../../observability/logger.ts";
 import type { StreamEvent } from "../../wire/anthropic.ts";
 import type { EventStream, ReadySink } from "../types.ts";
-import { isPing, matchTextDelta, textDeltaEvent } from "./fast-events.ts";
+import { PING, isPing, matchTextDelta, textDeltaEvent } from "./fast-events.ts";
 
 export interface EventStreamOptions {
   /** Linked to the upstream fetch: aborting it tears the connection down. */
@@ -31,7 +31,6 @@ export interface EventStreamOptions {
 }
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
-const PING: StreamEvent = Object.freeze({ type: "ping" as const });
 
 /**
  * Wraps a 200 :streamRawPredict body; see the file comment.
@@ -99,24 +98,22 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
 
   /** One network read into the scanner (or the end of the body). */
   const fill = async (): Promise<void> => {
-    {
-      if (watch) {
-        readingSince = performance.now();
-        timer ??= setTimeout(onTimer, limit);
-      }
-      let r: Awaited<ReturnType<typeof reader.read>>;
-      try {
-        const read = reader.read();
-        r = await (Bun.peek.status(read) === "pending" ? Promise.race([read, abortedOnce()]) : read);
-      } finally {
-        readingSince = -1;
-      }
-      if (r.done) {
-        eof = true;
-        scanner.end();
-      } else {
-        scanner.push(r.value);
-      }
+    if (watch) {
+      readingSince = performance.now();
+      timer ??= setTimeout(onTimer, limit);
+    }
+    let r: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      const read = reader.read();
+      r = await (Bun.peek.status(read) === "pending" ? Promise.race([read, abortedOnce()]) : read);
+    } finally {
+      readingSince = -1;
+    }
+    if (r.done) {
+      eof = true;
+      scanner.end();
+    } else {
+      scanner.push(r.value);
     }
   };
 
