@@ -6,7 +6,7 @@
  */
 import { SSEDecoder } from "../src/net/sse-decode.ts";
 import { SSEScanner } from "../src/net/sse-scan.ts";
-import { matchTextDelta } from "../src/providers/vertex/fast-events.ts";
+import { matchDelta } from "../src/providers/vertex/fast-events.ts";
 import { encodeData } from "../src/net/sse-encode.ts";
 import { createCoalescer } from "../src/translate/to-openai/coalesce.ts";
 import { toChatCompletion } from "../src/translate/to-openai/response.ts";
@@ -64,7 +64,7 @@ const text = new TextEncoder().encode(
 );
 let hits = 0;
 const onText = () => void hits++;
-const onData = (s: string, a: number, b: number) => void matchTextDelta(s, a, b, onText);
+const onData = (s: string, a: number, b: number) => void matchDelta(s, a, b, onText, onText);
 const scanned = (() => {
   let n = 0;
   const s = new SSEScanner();

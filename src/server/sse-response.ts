@@ -8,8 +8,8 @@
  * - the client going away (cancel) closes the upstream iterator, which aborts the upstream fetch.
  *
  * Hot path (performance): one network read from the upstream usually carries many events. The pull takes
- * every event already received in one synchronous batch (the provider's `drainReady`; text deltas arrive
- * as raw JSON literals and become frames without any object), writes the frames into Bun's buffer as it
+ * every event already received in one synchronous batch (the provider's `drainReady`; text and tool-argument
+ * deltas arrive as raw JSON literals and become frames without any object), writes the frames into Bun's buffer as it
  * makes them and flushes once; only then does it wait for the upstream. So a burst costs one socket write,
  * and a slow model still gets every event out at once. The keep-alive / flush timer is one per stream,
  * re-armed lazily, not one per event.
@@ -17,7 +17,7 @@
 import { HttpError, UpstreamError } from "../errors.ts";
 import { DONE_TEXT, dataFrame } from "../net/sse-encode.ts";
 import { toHttpError } from "../translate/errors.ts";
-import { CONTENT_CHUNK_TAIL, createChunkSerializer } from "../translate/to-openai/chunk-json.ts";
+import { CONTENT_CHUNK_TAIL, createChunkSerializer, TOOL_ARGS_MID, TOOL_ARGS_TAIL } from "../translate/to-openai/chunk-json.ts";
 import { createCoalescer } from "../translate/to-openai/coalesce.ts";
 import { createStreamTranslator, type StreamContext } from "../translate/to-openai/stream.ts";
 import type { EventStream, ReadySink } from "../providers/types.ts";
@@ -46,6 +46,7 @@ const NOT_READY_P: Promise<typeof NOT_READY> = Promise.resolve(NOT_READY);
 const MAX_BATCH = 64 * 1024;
 const KEEPALIVE_TEXT = ": keep-alive\n\n";
 const CONTENT_FRAME_TAIL = `${CONTENT_CHUNK_TAIL}\n\n`;
+const TOOL_ARGS_FRAME_TAIL = `${TOOL_ARGS_TAIL}\n\n`;
 
 /** Bun's direct-stream controller: strings are written as UTF-8 without a TextEncoder per frame. */
 interface DirectController {
@@ -56,9 +57,12 @@ interface DirectController {
 type Controller = DirectController;
 
 
-/** The decoded event for a text delta given as a raw JSON literal (the translator's slow path). */
+/** The decoded events for deltas given as raw JSON literals (the translator's slow path). */
 function textDelta(index: number, literal: string): StreamEvent {
   return { type: "content_block_delta", index, delta: { type: "text_delta", text: JSON.parse(literal) as string } };
+}
+function argsDelta(index: number, literal: string): StreamEvent {
+  return { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: JSON.parse(literal) as string } };
 }
 
 /** Builds the SSE Response; `rec` is completed and logged when the stream finishes. */
@@ -163,8 +167,8 @@ export function streamResponse(
 
   // Frames are written into Bun's buffer as they are made and flushed once per batch, so no batch string
   // is built; a text delta is written as three pieces (the stream's cached frame head, the upstream's
-  // literal, the constant tail) with no chunk object or string made for it at all (not in buffered mode:
-  // the coalescer merges decoded text).
+  // literal, the constant tail) and a tool call's argument piece as four (the call's index too), with no
+  // chunk object or string made for them at all (not in buffered mode: the coalescer merges decoded text).
   let unflushed = 0;
   const put = (s: string) => {
     if (s === "") return;
@@ -172,26 +176,44 @@ export function streamResponse(
     unflushed += s.length;
   };
   const { ctx } = opts;
+  let headsId = "";
   let textHead = "";
-  let textHeadId = "";
+  let argsHead = "";
+  /** The cached frame heads are for the chunks' id, which is final once the first chunk went out. */
+  const heads = () => {
+    if (headsId === translator.id) return;
+    headsId = translator.id;
+    textHead = `data: ${chunkJson.contentHead(headsId, ctx.created, ctx.model)}`;
+    argsHead = `data: ${chunkJson.toolArgsHead(headsId, ctx.created, ctx.model)}`;
+  };
   const onText = (index: number, literal: string) => {
     if (coalescer || !translator.rawText(index, literal)) return put(frames(translator.push(textDelta(index, literal)), true));
-    if (textHeadId !== translator.id) {
-      textHeadId = translator.id;
-      textHead = `data: ${chunkJson.contentHead(textHeadId, ctx.created, ctx.model)}`;
-    }
+    heads();
     const c = ctrl!;
     c.write(textHead);
     c.write(literal);
     c.write(CONTENT_FRAME_TAIL);
     unflushed += textHead.length + literal.length + CONTENT_FRAME_TAIL.length;
   };
+  const onArgs = (index: number, literal: string) => {
+    const k = coalescer ? -1 : translator.rawArgs(index, literal);
+    if (k < 0) return put(frames(translator.push(argsDelta(index, literal)), true));
+    heads();
+    const mid = `${k}${TOOL_ARGS_MID}`;
+    const c = ctrl!;
+    c.write(argsHead);
+    c.write(mid);
+    c.write(literal);
+    c.write(TOOL_ARGS_FRAME_TAIL);
+    unflushed += argsHead.length + mid.length + literal.length + TOOL_ARGS_FRAME_TAIL.length;
+  };
   const onEvent = (ev: StreamEvent) => {
     const d = ev.type === "content_block_delta" ? ev.delta : undefined;
     if (d?.type === "text_delta" && typeof d.json === "string") onText((ev as { index: number }).index, d.json);
+    else if (d?.type === "input_json_delta" && typeof d.json === "string") onArgs((ev as { index: number }).index, d.json);
     else put(frames(translator.push(ev), true));
   };
-  const sink: ReadySink = { text: onText, event: onEvent, full: () => unflushed >= MAX_BATCH };
+  const sink: ReadySink = { text: onText, args: onArgs, event: onEvent, full: () => unflushed >= MAX_BATCH };
   const drainReady = events.drainReady?.bind(events);
 
   // A Bun direct stream: pull runs once for the whole response and writes strings as they are ready.

@@ -152,7 +152,12 @@ export type ContentDelta =
        */
       json?: string;
     }
-  | { type: "input_json_delta"; partial_json: string }
+  | {
+      type: "input_json_delta";
+      partial_json: string;
+      /** Internal, as for text_delta: the upstream's JSON string literal of `partial_json`. */
+      json?: string;
+    }
   | { type: "thinking_delta"; thinking: string }
   | { type: "signature_delta"; signature: string }
   | { type: "citations_delta"; citation: unknown };

@@ -1,11 +1,13 @@
 /**
- * Byte-level fast path for the two commonest Vertex stream payloads, skipping JSON.parse. Works on a range
+ * Byte-level fast path for the commonest Vertex stream payloads, skipping JSON.parse. Works on a range
  * of a larger string (the stream's buffered text), so the payload itself is never cut out:
  * - a text delta exactly as Anthropic/Vertex write it,
  *   `{"type":"content_block_delta","index":N,"delta":{"type":"text_delta","text":"…"}}` (Vertex's padding
  *   spaces allowed before each closing brace and at the end): only the raw JSON string literal of the text
  *   is cut out, so the server can write it into the client's chunk without a parse/serialize round trip
  *   (a JSON string literal from the upstream is a valid JSON string literal in our output);
+ * - a tool call's argument piece in the same form, `…"delta":{"type":"input_json_delta","partial_json":"…"}}`
+ *   (agents stream long arguments, e.g. whole files, as hundreds of these);
  * - `ping` (`{"type": "ping"}`, with or without the space, padded).
  * Anything else (other key order, extra keys, other whitespace, an invalid literal) is not matched and
  * takes the normal JSON.parse path, so the result is always what JSON.parse would have given.
@@ -14,26 +16,35 @@ import type { StreamEvent } from "../../wire/anthropic.ts";
 
 const DELTA_PREFIX = '{"type":"content_block_delta","index":';
 const TEXT_KEY = ',"delta":{"type":"text_delta","text":"';
+const ARGS_KEY = ',"delta":{"type":"input_json_delta","partial_json":"';
 const PING_SPACED = '{"type": "ping"}';
 const PING_TIGHT = '{"type":"ping"}';
 /** The one ping event (pings carry nothing, so all of them can share it). */
 export const PING: StreamEvent = Object.freeze({ type: "ping" as const });
 
-/** Receives a matched text delta: its content block index and the text as the upstream's JSON literal. */
-export type TextDeltaHandler = (index: number, literal: string) => void;
+/** Receives a matched delta: its content block index and the text as the upstream's JSON literal. */
+export type DeltaHandler = (index: number, literal: string) => void;
+
+/** The string a JSON string literal stands for (without escapes: its inside, else JSON.parse of the small literal). */
+export function literalValue(literal: string): string {
+  return literal.includes("\\") ? (JSON.parse(literal) as string) : literal.slice(1, -1);
+}
 
 /** The text delta event for a raw literal (`delta.json` keeps the literal for the server's fast path). */
 export function textDeltaEvent(index: number, literal: string): StreamEvent {
-  // Without escapes the text is the literal's inside; with them JSON.parse of the (small) literal decodes it.
-  const text = literal.includes("\\") ? (JSON.parse(literal) as string) : literal.slice(1, -1);
-  return { type: "content_block_delta", index, delta: { type: "text_delta", text, json: literal } };
+  return { type: "content_block_delta", index, delta: { type: "text_delta", text: literalValue(literal), json: literal } };
+}
+
+/** The tool-argument delta event for a raw literal (`delta.json` keeps the literal, as for text). */
+export function argsDeltaEvent(index: number, literal: string): StreamEvent {
+  return { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: literalValue(literal), json: literal } };
 }
 
 /**
- * When `s[start, end)` is a text delta in the exact form, hands (index, literal) to `onText` and returns
- * true; otherwise returns false and calls nothing.
+ * When `s[start, end)` is a text delta (or tool-argument delta) in the exact form, hands (index, literal)
+ * to `onText` (or `onArgs`) and returns true; otherwise returns false and calls nothing.
  */
-export function matchTextDelta(s: string, start: number, end: number, onText: TextDeltaHandler): boolean {
+export function matchDelta(s: string, start: number, end: number, onText: DeltaHandler, onArgs: DeltaHandler): boolean {
   if (!s.startsWith(DELTA_PREFIX, start)) return false;
   let i = start + DELTA_PREFIX.length;
   let c = s.charCodeAt(i);
@@ -48,8 +59,15 @@ export function matchTextDelta(s: string, start: number, end: number, onText: Te
     }
     if (i === first) return false;
   }
-  if (!s.startsWith(TEXT_KEY, i)) return false;
-  const open = i + TEXT_KEY.length - 1;
+  let open: number;
+  let to: DeltaHandler;
+  if (s.startsWith(TEXT_KEY, i)) {
+    open = i + TEXT_KEY.length - 1;
+    to = onText;
+  } else if (s.startsWith(ARGS_KEY, i)) {
+    open = i + ARGS_KEY.length - 1;
+    to = onArgs;
+  } else return false;
   const close = literalEnd(s, open, end);
   if (close < 0) return false;
   // Suffix: `}`, spaces, `}`, spaces, end.
@@ -59,7 +77,7 @@ export function matchTextDelta(s: string, start: number, end: number, onText: Te
   while (j < end && s.charCodeAt(j) === 32) j++;
   if (j >= end || s.charCodeAt(j) !== 125) return false;
   if (!onlySpaces(s, j + 1, end)) return false;
-  onText(index, s.slice(open, close + 1));
+  to(index, s.slice(open, close + 1));
   return true;
 }
 
@@ -70,10 +88,12 @@ export function isPing(s: string, start: number, end: number): boolean {
   return false;
 }
 
-/** One whole payload: the StreamEvent for a text delta or ping in the exact form, else undefined (use JSON.parse). */
+/** One whole payload: the StreamEvent for a delta or ping in the exact form, else undefined (use JSON.parse). */
 export function decodeFast(data: string): StreamEvent | undefined {
   let ev: StreamEvent | undefined;
-  if (matchTextDelta(data, 0, data.length, (index, literal) => (ev = textDeltaEvent(index, literal)))) return ev;
+  const text = (index: number, literal: string) => void (ev = textDeltaEvent(index, literal));
+  const args = (index: number, literal: string) => void (ev = argsDeltaEvent(index, literal));
+  if (matchDelta(data, 0, data.length, text, args)) return ev;
   return isPing(data, 0, data.length) ? PING : undefined;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The :streamRawPredict body as an iterator of Anthropic StreamEvents. Each SSE `data:` payload is
- * JSON-parsed (Vertex's trailing-space padding is fine for JSON.parse) unless it is a text delta or ping in
- * the exact wire form (fast-events.ts); every typed event is yielded by `next()`, including `error`,
+ * JSON-parsed (Vertex's trailing-space padding is fine for JSON.parse) unless it is a text or tool-argument
+ * delta or a ping in the exact wire form (fast-events.ts); every typed event is yielded by `next()`, including `error`,
  * `ping`, `vertex_event` and unknown types (the translator decides what to drop). `drainReady()` leaves
  * pings out.
  *
@@ -19,7 +19,7 @@ import { SSEScanner } from "../../net/sse-scan.ts";
 import type { Logger } from "../../observability/logger.ts";
 import type { StreamEvent } from "../../wire/anthropic.ts";
 import type { EventStream, ReadySink } from "../types.ts";
-import { PING, isPing, matchTextDelta, textDeltaEvent } from "./fast-events.ts";
+import { PING, argsDeltaEvent, isPing, matchDelta, textDeltaEvent } from "./fast-events.ts";
 
 export interface EventStreamOptions {
   /** Linked to the upstream fetch: aborting it tears the connection down. */
@@ -38,8 +38,8 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
  * Hot path (performance): one network read usually carries many events. The read's text is scanned in
  * place (SSEScanner) and events are decoded only when asked for: `next()` hands out an event already
  * buffered as a resolved promise, and `drainReady(sink)` hands every buffered event to a sink at once,
- * text deltas as (index, raw JSON literal) without any event object (fast-events.ts). The async machinery
- * (read, abort race) runs once per network read; the inactivity limit is one watchdog timer per stream,
+ * text and tool-argument deltas as (index, raw JSON literal) without any event object (fast-events.ts).
+ * The async machinery (read, abort race) runs once per network read; the inactivity limit is one watchdog timer per stream,
  * re-armed lazily, instead of a timer per read.
  */
 export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOptions): EventStream & { drainReady(sink: ReadySink): void } {
@@ -128,8 +128,9 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
   // take(): the next buffered event as an object.
   let taken: StreamEvent | undefined;
   const takeText = (index: number, literal: string) => void (taken = textDeltaEvent(index, literal));
+  const takeArgs = (index: number, literal: string) => void (taken = argsDeltaEvent(index, literal));
   const takeData = (s: string, start: number, end: number) => {
-    if (!matchTextDelta(s, start, end, takeText)) taken = eventOf(s, start, end);
+    if (!matchDelta(s, start, end, takeText, takeArgs)) taken = eventOf(s, start, end);
   };
   const take = (): StreamEvent | undefined => {
     while (scanner.next(takeData)) {
@@ -140,11 +141,12 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
     return undefined;
   };
 
-  // drainReady(sink): every buffered event to the sink; text deltas without an event object.
+  // drainReady(sink): every buffered event to the sink; text and argument deltas without an event object.
   let sink: ReadySink | undefined;
   let onText: ReadySink["text"] = () => undefined;
+  let onArgs: ReadySink["args"] = () => undefined;
   const drainData = (s: string, start: number, end: number) => {
-    if (matchTextDelta(s, start, end, onText) || isPing(s, start, end)) return; // a ping carries nothing
+    if (matchDelta(s, start, end, onText, onArgs) || isPing(s, start, end)) return; // a ping carries nothing
     const ev = eventOf(s, start, end);
     if (ev) sink!.event(ev);
   };
@@ -192,6 +194,7 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
       if (sink !== to) {
         sink = to;
         onText = to.text;
+        onArgs = to.args;
       }
       while (!closed && !to.full() && scanner.next(drainData));
     },

@@ -16,10 +16,21 @@ export interface ChunkSerializer {
   content(id: string, created: number, model: string, literal: string): string;
   /** The text before the literal in content(): `contentHead(…) + literal + CONTENT_CHUNK_TAIL` = content(…, literal). */
   contentHead(id: string, created: number, model: string): string;
+  /**
+   * The JSON text of the chunk whose delta is `{tool_calls:[{index: toolIndex, function:{arguments}}]}`,
+   * `literal` being the arguments as a JSON string literal: `toolArgsHead(…) + toolIndex + TOOL_ARGS_MID +
+   * literal + TOOL_ARGS_TAIL`.
+   */
+  toolArgs(id: string, created: number, model: string, toolIndex: number, literal: string): string;
+  toolArgsHead(id: string, created: number, model: string): string;
 }
 
 /** The text after the literal of a plain content chunk. */
 export const CONTENT_CHUNK_TAIL = '},"logprobs":null,"finish_reason":null}],"usage":null}';
+/** Between the tool call index and the arguments literal of a tool-arguments chunk. */
+export const TOOL_ARGS_MID = ',"function":{"arguments":';
+/** The text after the arguments literal of a tool-arguments chunk. */
+export const TOOL_ARGS_TAIL = `}}]${CONTENT_CHUNK_TAIL}`;
 
 /** Serializes the chunks of one stream (keeps the last head; create one per stream). */
 export function createChunkSerializer(): ChunkSerializer {
@@ -44,9 +55,12 @@ export function createChunkSerializer(): ChunkSerializer {
     return `${headFor(c.id, c.created, c.model)}${x.index},"delta":${JSON.stringify(x.delta)},"logprobs":null,"finish_reason":${fr}}],"usage":null}`;
   };
   const contentHead = (i: string, c: number, m: string): string => `${headFor(i, c, m)}0,"delta":{"content":`;
+  const toolArgsHead = (i: string, c: number, m: string): string => `${headFor(i, c, m)}0,"delta":{"tool_calls":[{"index":`;
   return Object.assign(serialize, {
     content: (i: string, c: number, m: string, literal: string): string => contentHead(i, c, m) + literal + CONTENT_CHUNK_TAIL,
     contentHead,
+    toolArgs: (i: string, c: number, m: string, k: number, literal: string): string => `${toolArgsHead(i, c, m)}${k}${TOOL_ARGS_MID}${literal}${TOOL_ARGS_TAIL}`,
+    toolArgsHead,
   });
 }
 

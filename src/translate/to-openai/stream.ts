@@ -51,6 +51,13 @@ export interface StreamTranslator {
    * caller must push() the event instead (nothing happened).
    */
   rawText(index: number, literal: string): boolean;
+  /**
+   * The same for a tool call's argument piece (`input_json_delta` of block `index`): the call's OpenAI
+   * `tool_calls` index when push() would give exactly one plain `{tool_calls:[{index, function:{arguments:
+   * <that text>}}]}` chunk, marking the call as having streamed arguments as push() does; -1 when the caller
+   * must push() the event instead (nothing happened): the JSON tool's text, an empty piece, no such call.
+   */
+  rawArgs(index: number, literal: string): number;
   /** The chunks' `id` (final once the first chunk was produced). */
   readonly id: string;
 }
@@ -276,6 +283,13 @@ export function createStreamTranslator(ctx: StreamContext): StreamTranslator {
       if (!s.started || s.done || ctx.jsonTool !== undefined || literal === '""') return false;
       const block = s.blocks.get(index);
       return block === undefined || block.kind === "text";
+    },
+    rawArgs(index, literal) {
+      if (!s.started || s.done || literal === '""') return -1;
+      const block = s.blocks.get(index);
+      if (block?.kind !== "tool") return -1;
+      block.sentArgs = true;
+      return block.index;
     },
     get id() {
       return s.id;

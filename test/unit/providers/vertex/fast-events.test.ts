@@ -4,7 +4,7 @@ import { createDeadline } from "../../../../src/net/deadline.ts";
 import { SSEDecoder } from "../../../../src/net/sse-decode.ts";
 import { decodeFast } from "../../../../src/providers/vertex/fast-events.ts";
 import { vertexEvents } from "../../../../src/providers/vertex/stream.ts";
-import { CONTENT_CHUNK_TAIL, createChunkSerializer } from "../../../../src/translate/to-openai/chunk-json.ts";
+import { CONTENT_CHUNK_TAIL, createChunkSerializer, TOOL_ARGS_MID, TOOL_ARGS_TAIL } from "../../../../src/translate/to-openai/chunk-json.ts";
 import { createStreamTranslator, type StreamContext } from "../../../../src/translate/to-openai/stream.ts";
 import type { StreamEvent } from "../../../../src/wire/anthropic.ts";
 
@@ -40,12 +40,14 @@ function literals(text: string): string[] {
 
 const data = (index: number, literal: string, pad1 = "", pad2 = "") =>
   `{"type":"content_block_delta","index":${index},"delta":{"type":"text_delta","text":${literal}}${pad1}}${pad2}`;
+const argsData = (index: number, literal: string, pad1 = "", pad2 = "") =>
+  `{"type":"content_block_delta","index":${index},"delta":{"type":"input_json_delta","partial_json":${literal}}${pad1}}${pad2}`;
 
 describe("decodeFast", () => {
-  test.each(TRICKY)("a text delta decodes to what JSON.parse gives, keeping the literal: %j", (text) => {
+  test.each(TRICKY)("a text or tool-argument delta decodes to what JSON.parse gives, keeping the literal: %j", (text) => {
     for (const lit of literals(text)) {
-      for (const [p1, p2] of [["", ""], ["", "    "], ["      ", ""], [" ", "  "]] as const) {
-        const d = data(7, lit, p1, p2);
+      for (const [p1, p2, form] of [["", "", data], ["", "    ", data], ["      ", "", data], [" ", "  ", data], ["", "", argsData], ["   ", " ", argsData]] as const) {
+        const d = form(7, lit, p1, p2);
         const ev = decodeFast(d);
         expect(ev).toBeDefined();
         const { json, ...rest } = (ev as Extract<StreamEvent, { type: "content_block_delta" }>).delta as { json?: string };
@@ -81,6 +83,10 @@ describe("decodeFast", () => {
       `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a","x":"b"}}`,
       `{"type":"content_block_delta","index":0,"delta":{"text":"x","type":"text_delta"}}`,
       `{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"x"}}`,
+      `{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"x","extra":1}}`,
+      `{"type":"content_block_delta","index":0,"delta":{"partial_json":"x","type":"input_json_delta"}}`,
+      argsData(0, '"a\\x"'),
+      argsData(0, '"x"') + "}",
       `{"type":"content_block_delta","index":0, "delta":{"type":"text_delta","text":"x"}}`,
       data(0, '"a\\x"'),
       data(0, '"a\\u12g4"'),
@@ -110,8 +116,9 @@ function trickyStream(lits: string[]): string {
   ].join("");
 }
 
-/** Text chunks written through the fast path so far (to prove the tests take it). */
+/** Text and tool-argument chunks written through the fast paths so far (to prove the tests take them). */
 let rawHits = 0;
+let argsHits = 0;
 
 /**
  * The stream as the server takes it: batches through drainReady (text deltas as raw literals, rawText +
@@ -137,15 +144,25 @@ async function fastFrames(sse: string, ctx: StreamContext, pieces = 3): Promise<
       out.push(JSON.parse(json.content(t.id, ctx.created, ctx.model, literal)));
     } else for (const c of t.push({ type: "content_block_delta", index, delta: { type: "text_delta", text: JSON.parse(literal) } })) out.push(JSON.parse(json(c)));
   };
+  const onArgs = (index: number, literal: string) => {
+    const k = t.rawArgs(index, literal);
+    if (k >= 0) {
+      argsHits++;
+      const head = json.toolArgsHead(t.id, ctx.created, ctx.model);
+      expect(head + k + TOOL_ARGS_MID + literal + TOOL_ARGS_TAIL).toBe(json.toolArgs(t.id, ctx.created, ctx.model, k, literal)); // the server's four pieces
+      out.push(JSON.parse(json.toolArgs(t.id, ctx.created, ctx.model, k, literal)));
+    } else for (const c of t.push({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: JSON.parse(literal) } })) out.push(JSON.parse(json(c)));
+  };
   const onEvent = (ev: StreamEvent) => {
     const d = ev.type === "content_block_delta" ? ev.delta : undefined;
     if (d?.type === "text_delta" && typeof d.json === "string") onText((ev as { index: number }).index, d.json);
+    else if (d?.type === "input_json_delta" && typeof d.json === "string") onArgs((ev as { index: number }).index, d.json);
     else for (const c of t.push(ev)) out.push(JSON.parse(json(c)));
   };
   try {
     const events = vertexEvents(body, { deadline: createDeadline(0), inactivityMs: 5000 });
     for (;;) {
-      events.drainReady({ text: onText, event: onEvent, full: () => false });
+      events.drainReady({ text: onText, args: onArgs, event: onEvent, full: () => false });
       const r = await events.next();
       if (r.done) break;
       onEvent(r.value);
@@ -184,9 +201,10 @@ function slowFrames(sse: string, ctx: StreamContext): unknown[] {
   return out;
 }
 
-describe("raw text fast path: the frames parse to exactly the objects of the plain path", () => {
+describe("raw text and tool-argument fast paths: the frames parse to exactly the objects of the plain path", () => {
   test.each(cases)("fixture %s", async (name) => {
     const before = rawHits;
+    const argsBefore = argsHits;
     const sse = await Bun.file(new URL(`${name}.sse`, DIR)).text();
     const expected = (await Bun.file(new URL(`${name}.chunks.json`, DIR)).json()) as { context: Omit<StreamContext, "model" | "created"> };
     for (const extra of [{}, { jsonTool: undefined }]) {
@@ -198,6 +216,7 @@ describe("raw text fast path: the frames parse to exactly the objects of the pla
       expect(fast.filter((f) => !(f as { error?: unknown }).error)).toEqual(slow.filter((f) => !(f as { error?: unknown }).error));
     }
     if (/"text_delta","text":"[^"]/.test(sse)) expect(rawHits).toBeGreaterThan(before);
+    if (/"input_json_delta","partial_json":"[^"]/.test(sse) && !sse.includes('"name":"json_response"')) expect(argsHits).toBeGreaterThan(argsBefore);
   });
 
   test("escapes, unicode escapes, quotes, backslashes, newlines, padding", async () => {
@@ -232,6 +251,54 @@ describe("raw text fast path: the frames parse to exactly the objects of the pla
   });
 });
 
+describe("tool-argument fast path", () => {
+  test("escapes in argument pieces, tool calls of two blocks, the JSON tool, pieces after the finish", async () => {
+    const ev = (name: string, d: string) => `event: ${name}\ndata: ${d}\n\n`;
+    const lits = TRICKY.flatMap(literals);
+    const tool = (index: number, name: string) =>
+      ev("content_block_start", `{"type":"content_block_start","index":${index},"content_block":{"type":"tool_use","id":"toolu_${index}","name":"${name}","input":{}}}`) +
+      lits.map((l, i) => ev("content_block_delta", argsData(index, l, i % 2 ? "  " : "", i % 3 ? " " : ""))).join("") +
+      ev("content_block_delta", argsData(index, '""')) +
+      ev("content_block_stop", `{"type":"content_block_stop","index":${index}}`);
+    const sse = [
+      ev("message_start", '{"type":"message_start","message":{"id":"msg_t","type":"message","role":"assistant","model":"m","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":3,"output_tokens":1}}}'),
+      tool(0, "get_weather"),
+      tool(1, "json_response"),
+      tool(3, "lookup"),
+      ev("message_delta", '{"type":"message_delta","delta":{"stop_reason":"tool_use","stop_sequence":null},"usage":{"output_tokens":9}}'),
+      ev("message_stop", '{"type":"message_stop"}'),
+      ev("content_block_delta", argsData(3, '"late"')),
+    ].join("");
+    for (const extra of [{}, { jsonTool: "json_response" }]) {
+      const ctx = { ...BASE, includeUsage: true, ...extra } as StreamContext;
+      for (const pieces of [1, 3, 7]) {
+        const before = argsHits;
+        expect(await fastFrames(sse, ctx, pieces)).toEqual(slowFrames(sse, ctx));
+        // Every non-empty piece of a real tool call; the JSON tool's text and the empty pieces take the slow path.
+        expect(argsHits - before).toBe(lits.length * (extra.jsonTool ? 2 : 3));
+      }
+    }
+  });
+
+  test("rawArgs: only for a started tool call, non-empty, before the finish; marks the call as having arguments", () => {
+    const t = createStreamTranslator({ ...BASE, includeUsage: false } as StreamContext);
+    expect(t.rawArgs(0, '"x"')).toBe(-1); // nothing started
+    t.push({ type: "message_start", message: { id: "m", type: "message", role: "assistant", model: "m", content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } } } as StreamEvent);
+    expect(t.rawArgs(0, '"x"')).toBe(-1); // no such block
+    t.push({ type: "content_block_start", index: 0, content_block: { type: "text", text: "" } });
+    expect(t.rawArgs(0, '"x"')).toBe(-1); // a text block
+    t.push({ type: "content_block_start", index: 1, content_block: { type: "tool_use", id: "a", name: "f", input: {} } });
+    t.push({ type: "content_block_start", index: 2, content_block: { type: "tool_use", id: "b", name: "g", input: { q: 1 } } });
+    expect(t.rawArgs(1, '""')).toBe(-1); // empty: no chunk at all
+    expect(t.rawArgs(2, '"{}"')).toBe(1);
+    // The call streamed arguments, so its stop adds none (its start input is not repeated).
+    expect(t.push({ type: "content_block_stop", index: 2 })).toEqual([]);
+    expect(t.push({ type: "content_block_stop", index: 1 })).toHaveLength(1); // "{}" for the call without any
+    t.push({ type: "message_stop" });
+    expect(t.rawArgs(2, '"x"')).toBe(-1); // after the finish chunk
+  });
+});
+
 describe("ChunkSerializer.content", () => {
   test.each(TRICKY)("gives JSON.stringify's text for a JSON.stringify literal: %j", (text) => {
     const s = createChunkSerializer();
@@ -240,5 +307,7 @@ describe("ChunkSerializer.content", () => {
     expect(s.contentHead(chunk.id, chunk.created, chunk.model) + JSON.stringify(text) + CONTENT_CHUNK_TAIL).toBe(JSON.stringify(chunk)); // written in three pieces
     expect(s(chunk as never)).toBe(JSON.stringify(chunk)); // shares the cached head
     expect(s.content("other", 6, "m", '"z"')).toBe(JSON.stringify({ ...chunk, id: "other", created: 6, model: "m", choices: [{ ...chunk.choices[0], delta: { content: "z" } }] }));
+    const call = { ...chunk, choices: [{ ...chunk.choices[0], delta: { tool_calls: [{ index: 12, function: { arguments: text } }] } }] };
+    expect(s.toolArgs(chunk.id, chunk.created, chunk.model, 12, JSON.stringify(text))).toBe(JSON.stringify(call));
   });
 });
