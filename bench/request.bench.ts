@@ -3,17 +3,20 @@
  *   bun bench/request.bench.ts
  * - request side: JSON body → parseChatRequest → toMessagesRequest → Vertex body JSON;
  * - the whole gateway in-process: `app.fetch(Request)` with a stub provider that answers at once (no
- *   sockets, no upstream), for a non-streaming answer and for 20- and 1,000-delta streams read to the end.
- *   This is the gateway's own JavaScript cost per request, the part a profile of this file shows.
+ *   sockets, no upstream), for a non-streaming answer, for 20- and 1,000-delta streams and for a tool call
+ *   whose arguments arrive in 1,000 pieces, read to the end. Streams go through the real Vertex event
+ *   iterator (vertexEvents) over an in-memory SSE body, so the fast paths the server takes are the ones
+ *   measured. This is the gateway's own JavaScript cost per request, the part a profile of this file shows.
  */
 import { createServerApp } from "../src/server/app.ts";
 import { defineConfig } from "../src/config/schema.ts";
 import { vertexBody } from "../src/providers/vertex/index.ts";
+import { vertexEvents } from "../src/providers/vertex/stream.ts";
+import { createDeadline } from "../src/net/deadline.ts";
 import type { Provider } from "../src/providers/types.ts";
 import { toMessagesRequest } from "../src/translate/to-anthropic/request.ts";
-import type { Message, StreamEvent } from "../src/wire/anthropic.ts";
+import type { Message } from "../src/wire/anthropic.ts";
 import { parseChatRequest } from "../src/wire/parse-request.ts";
-import { SSEDecoder } from "../src/net/sse-decode.ts";
 import { openaiBody, upstreamJson, upstreamText, VERTEX_MODEL } from "./lib/scenarios.ts";
 
 /** Runs `fn` (doing `perCall` operations) for ~`budgetMs` after a warm-up; returns ns per operation. */
@@ -58,28 +61,35 @@ await bench("request: parse + translate + stringify (2 tools)", () => translate(
 
 // --- the app in-process, stub upstream ---------------------------------------------------------------
 const message = JSON.parse(upstreamJson()) as Message;
-const decode = (sse: string): StreamEvent[] => {
-  const d = new SSEDecoder();
-  return [...d.push(new TextEncoder().encode(sse)), ...d.end()].map((m) => JSON.parse(m.data) as StreamEvent);
-};
-const streams = { 20: decode(upstreamText(20)), 1000: decode(upstreamText(1000)) };
-let streamLen: 20 | 1000 = 20;
+/** A tool call whose arguments arrive in `n` pieces (after the usual text block), in Vertex's form. */
+function toolArgsText(n: number): string {
+  const sse = upstreamText(1);
+  const ev = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)} \n\n`;
+  let block = ev("content_block_start", { type: "content_block_start", index: 1, content_block: { type: "tool_use", id: "toolu_1", name: "get_weather", input: {} } });
+  for (let i = 0; i < n; i++) {
+    const piece = i === 0 ? '{"code": "' : "line \\n \"x\" ";
+    block += ev("content_block_delta", { type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: piece } });
+  }
+  block += ev("content_block_stop", { type: "content_block_stop", index: 1 });
+  const at = sse.indexOf("event: message_delta");
+  return sse.slice(0, at) + block + sse.slice(at);
+}
+const streams = { 20: upstreamText(20), 1000: upstreamText(1000), tool: toolArgsText(1000) };
+const encoded = Object.fromEntries(Object.entries(streams).map(([k, v]) => [k, new TextEncoder().encode(v)])) as Record<keyof typeof streams, Uint8Array>;
+let streamKind: keyof typeof streams = 20;
 
-/** Yields canned events as already-settled promises, like a provider reading a burst from one network read. */
-function eventsOf(list: StreamEvent[]): AsyncIterableIterator<StreamEvent> {
-  let i = 0;
-  const it: AsyncIterableIterator<StreamEvent> = {
-    next: () => Promise.resolve(i < list.length ? { done: false, value: list[i++]! } : { done: true, value: undefined }),
-    return: () => Promise.resolve({ done: true, value: undefined }),
-    [Symbol.asyncIterator]: () => it,
-  };
-  return it;
+/** The upstream body as one network read, through the real Vertex event iterator. */
+function upstreamEvents(signal: AbortSignal | undefined) {
+  const bytes = encoded[streamKind];
+  const body = new ReadableStream<Uint8Array>({ pull: (c) => (c.enqueue(bytes), c.close()) });
+  const deadline = createDeadline(0, signal);
+  return vertexEvents(body, { deadline, inactivityMs: 300_000 });
 }
 
 const provider: Provider = {
   name: "vertex",
   complete: async () => ({ attempts: 1, upstreamStatus: 200, message }),
-  stream: async () => ({ attempts: 1, upstreamStatus: 200, events: eventsOf(streams[streamLen]) }),
+  stream: async (_body, opts) => ({ attempts: 1, upstreamStatus: 200, events: upstreamEvents(opts.signal) }),
 };
 const app = createServerApp({ config, provider, version: "bench" });
 const post = (body: string) =>
@@ -96,5 +106,7 @@ const roundTrip = async (body: string) => {
 const streamText = openaiBody("stream20");
 await bench("app.fetch, non-streaming (stub upstream)", () => roundTrip(jsonText));
 await bench("app.fetch, stream of 20 deltas (stub upstream)", () => roundTrip(streamText));
-streamLen = 1000;
-await bench("app.fetch, stream of 1000 deltas, per event", () => roundTrip(streamText), streams[1000].length);
+streamKind = 1000;
+await bench("app.fetch, stream of 1000 deltas, per event", () => roundTrip(streamText), 1000);
+streamKind = "tool";
+await bench("app.fetch, tool call of 1000 argument pieces, per piece", () => roundTrip(openaiBody("tool")), 1000);

@@ -179,6 +179,8 @@ export function streamResponse(
   let headsId = "";
   let textHead = "";
   let argsHead = "";
+  /** Per tool call: the text between the frame head and the arguments literal. */
+  const mids: string[] = [];
   /** The cached frame heads are for the chunks' id, which is final once the first chunk went out. */
   const heads = () => {
     if (headsId === translator.id) return;
@@ -199,7 +201,7 @@ export function streamResponse(
     const k = coalescer ? -1 : translator.rawArgs(index, literal);
     if (k < 0) return put(frames(translator.push(argsDelta(index, literal)), true));
     heads();
-    const mid = `${k}${TOOL_ARGS_MID}`;
+    const mid = (mids[k] ??= `${k}${TOOL_ARGS_MID}`);
     const c = ctrl!;
     c.write(argsHead);
     c.write(mid);
