@@ -3,8 +3,8 @@
  *   bun bench/request.bench.ts
  * - request side: JSON body → parseChatRequest → toMessagesRequest → Vertex body JSON;
  * - the whole gateway in-process: `app.fetch(Request)` with a stub provider that answers at once (no
- *   sockets, no upstream), for a non-streaming answer, for 20- and 1,000-delta streams and for a tool call
- *   whose arguments arrive in 1,000 pieces, read to the end. Streams go through the real Vertex event
+ *   sockets, no upstream), for a non-streaming answer, for 20- and 1,000-delta streams, a tool call whose
+ *   arguments arrive in 1,000 pieces and a thinking block of 1,000 pieces, read to the end. Streams go through the real Vertex event
  *   iterator (vertexEvents) over an in-memory SSE body, so the fast paths the server takes are the ones
  *   measured. This is the gateway's own JavaScript cost per request, the part a profile of this file shows.
  */
@@ -61,20 +61,22 @@ await bench("request: parse + translate + stringify (2 tools)", () => translate(
 
 // --- the app in-process, stub upstream ---------------------------------------------------------------
 const message = JSON.parse(upstreamJson()) as Message;
-/** A tool call whose arguments arrive in `n` pieces (after the usual text block), in Vertex's form. */
-function toolArgsText(n: number): string {
+/** The 1-delta text stream with one more block (index 1) of `n` deltas made by `delta(i)`, in Vertex's form. */
+function withBlock(start: unknown, n: number, delta: (i: number) => unknown): string {
   const sse = upstreamText(1);
   const ev = (name: string, data: unknown) => `event: ${name}\ndata: ${JSON.stringify(data)} \n\n`;
-  let block = ev("content_block_start", { type: "content_block_start", index: 1, content_block: { type: "tool_use", id: "toolu_1", name: "get_weather", input: {} } });
-  for (let i = 0; i < n; i++) {
-    const piece = i === 0 ? '{"code": "' : "line \\n \"x\" ";
-    block += ev("content_block_delta", { type: "content_block_delta", index: 1, delta: { type: "input_json_delta", partial_json: piece } });
-  }
+  let block = ev("content_block_start", { type: "content_block_start", index: 1, content_block: start });
+  for (let i = 0; i < n; i++) block += ev("content_block_delta", { type: "content_block_delta", index: 1, delta: delta(i) });
   block += ev("content_block_stop", { type: "content_block_stop", index: 1 });
   const at = sse.indexOf("event: message_delta");
   return sse.slice(0, at) + block + sse.slice(at);
 }
-const streams = { 20: upstreamText(20), 1000: upstreamText(1000), tool: toolArgsText(1000) };
+const streams = {
+  20: upstreamText(20),
+  1000: upstreamText(1000),
+  tool: withBlock({ type: "tool_use", id: "toolu_1", name: "get_weather", input: {} }, 1000, (i) => ({ type: "input_json_delta", partial_json: i === 0 ? '{"code": "' : 'line \\n \"x\" ' })),
+  thinking: withBlock({ type: "thinking", thinking: "", signature: "" }, 1000, () => ({ type: "thinking_delta", thinking: " so the user wants" })),
+};
 const encoded = Object.fromEntries(Object.entries(streams).map(([k, v]) => [k, new TextEncoder().encode(v)])) as Record<keyof typeof streams, Uint8Array>;
 let streamKind: keyof typeof streams = 20;
 
@@ -110,3 +112,5 @@ streamKind = 1000;
 await bench("app.fetch, stream of 1000 deltas, per event", () => roundTrip(streamText), 1000);
 streamKind = "tool";
 await bench("app.fetch, tool call of 1000 argument pieces, per piece", () => roundTrip(openaiBody("tool")), 1000);
+streamKind = "thinking";
+await bench("app.fetch, thinking of 1000 pieces, per piece", () => roundTrip(streamText), 1000);

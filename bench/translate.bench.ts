@@ -64,7 +64,8 @@ const text = new TextEncoder().encode(
 );
 let hits = 0;
 const onText = () => void hits++;
-const onData = (s: string, a: number, b: number) => void matchDelta(s, a, b, onText, onText);
+const handlers = { text: onText, args: onText, thinking: onText };
+const onData = (s: string, a: number, b: number) => void matchDelta(s, a, b, handlers);
 const scanned = (() => {
   let n = 0;
   const s = new SSEScanner();

@@ -49,8 +49,8 @@ export interface Provider {
 }
 
 /**
- * Where a stream's already-received events go in one synchronous batch (the server's hot path): text
- * deltas and tool-argument deltas in their exact wire form as (content block index, the raw JSON string
+ * Where a stream's already-received events go in one synchronous batch (the server's hot path): text,
+ * tool-argument and thinking deltas in their exact wire form as (content block index, the raw JSON string
  * literal), without an event object; every other event decoded, except pings (they carry nothing).
  * `event` may throw (an upstream error event): the batch stops.
  */
@@ -58,6 +58,8 @@ export interface ReadySink {
   text(index: number, literal: string): void;
   /** An `input_json_delta` piece (`partial_json` as its raw literal). */
   args(index: number, literal: string): void;
+  /** A `thinking_delta` piece (`thinking` as its raw literal). */
+  thinking(index: number, literal: string): void;
   event(ev: StreamEvent): void;
   /** True when the sink wants the batch to stop here (it holds enough to write); the rest stays buffered. */
   full(): boolean;

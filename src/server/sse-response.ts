@@ -8,9 +8,9 @@
  * - the client going away (cancel) closes the upstream iterator, which aborts the upstream fetch.
  *
  * Hot path (performance): one network read from the upstream usually carries many events. The pull takes
- * every event already received in one synchronous batch (the provider's `drainReady`; text and tool-argument
- * deltas arrive as raw JSON literals and become frames without any object), writes the frames into Bun's buffer as it
- * makes them and flushes once; only then does it wait for the upstream. So a burst costs one socket write,
+ * every event already received in one synchronous batch (the provider's `drainReady`; text, tool-argument
+ * and thinking deltas arrive as raw JSON literals and become frames without any object), writes the frames
+ * into Bun's buffer as it makes them and flushes once; only then does it wait for the upstream. So a burst costs one socket write,
  * and a slow model still gets every event out at once. The keep-alive / flush timer is one per stream,
  * re-armed lazily, not one per event.
  */
@@ -63,6 +63,9 @@ function textDelta(index: number, literal: string): StreamEvent {
 }
 function argsDelta(index: number, literal: string): StreamEvent {
   return { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: JSON.parse(literal) as string } };
+}
+function thinkingDelta(index: number, literal: string): StreamEvent {
+  return { type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: JSON.parse(literal) as string } };
 }
 
 /** Builds the SSE Response; `rec` is completed and logged when the stream finishes. */
@@ -166,8 +169,8 @@ export function streamResponse(
   };
 
   // Frames are written into Bun's buffer as they are made and flushed once per batch, so no batch string
-  // is built; a text delta is written as three pieces (the stream's cached frame head, the upstream's
-  // literal, the constant tail) and a tool call's argument piece as four (the call's index too), with no
+  // is built; a text or thinking delta is written as three pieces (the stream's cached frame head, the
+  // upstream's literal, the constant tail) and a tool call's argument piece as four (its index too), with no
   // chunk object or string made for them at all (not in buffered mode: the coalescer merges decoded text).
   let unflushed = 0;
   const put = (s: string) => {
@@ -179,6 +182,7 @@ export function streamResponse(
   let headsId = "";
   let textHead = "";
   let argsHead = "";
+  let reasoningHead = "";
   /** Per tool call: the text between the frame head and the arguments literal. */
   const mids: string[] = [];
   /** The cached frame heads are for the chunks' id, which is final once the first chunk went out. */
@@ -187,15 +191,25 @@ export function streamResponse(
     headsId = translator.id;
     textHead = `data: ${chunkJson.contentHead(headsId, ctx.created, ctx.model)}`;
     argsHead = `data: ${chunkJson.toolArgsHead(headsId, ctx.created, ctx.model)}`;
+    reasoningHead = `data: ${chunkJson.reasoningHead(headsId, ctx.created, ctx.model)}`;
+  };
+  /** A frame whose literal sits between a cached head and the constant tail of a one-key delta. */
+  const plainFrame = (head: string, literal: string) => {
+    const c = ctrl!;
+    c.write(head);
+    c.write(literal);
+    c.write(CONTENT_FRAME_TAIL);
+    unflushed += head.length + literal.length + CONTENT_FRAME_TAIL.length;
   };
   const onText = (index: number, literal: string) => {
     if (coalescer || !translator.rawText(index, literal)) return put(frames(translator.push(textDelta(index, literal)), true));
     heads();
-    const c = ctrl!;
-    c.write(textHead);
-    c.write(literal);
-    c.write(CONTENT_FRAME_TAIL);
-    unflushed += textHead.length + literal.length + CONTENT_FRAME_TAIL.length;
+    plainFrame(textHead, literal);
+  };
+  const onThinking = (index: number, literal: string) => {
+    if (coalescer || !translator.rawThinking(index, literal)) return put(frames(translator.push(thinkingDelta(index, literal)), true));
+    heads();
+    plainFrame(reasoningHead, literal);
   };
   const onArgs = (index: number, literal: string) => {
     const k = coalescer ? -1 : translator.rawArgs(index, literal);
@@ -213,9 +227,10 @@ export function streamResponse(
     const d = ev.type === "content_block_delta" ? ev.delta : undefined;
     if (d?.type === "text_delta" && typeof d.json === "string") onText((ev as { index: number }).index, d.json);
     else if (d?.type === "input_json_delta" && typeof d.json === "string") onArgs((ev as { index: number }).index, d.json);
+    else if (d?.type === "thinking_delta" && typeof d.json === "string") onThinking((ev as { index: number }).index, d.json);
     else put(frames(translator.push(ev), true));
   };
-  const sink: ReadySink = { text: onText, args: onArgs, event: onEvent, full: () => unflushed >= MAX_BATCH };
+  const sink: ReadySink = { text: onText, args: onArgs, thinking: onThinking, event: onEvent, full: () => unflushed >= MAX_BATCH };
   const drainReady = events.drainReady?.bind(events);
 
   // A Bun direct stream: pull runs once for the whole response and writes strings as they are ready.

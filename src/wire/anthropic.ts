@@ -158,7 +158,12 @@ export type ContentDelta =
       /** Internal, as for text_delta: the upstream's JSON string literal of `partial_json`. */
       json?: string;
     }
-  | { type: "thinking_delta"; thinking: string }
+  | {
+      type: "thinking_delta";
+      thinking: string;
+      /** Internal, as for text_delta: the upstream's JSON string literal of `thinking`. */
+      json?: string;
+    }
   | { type: "signature_delta"; signature: string }
   | { type: "citations_delta"; citation: unknown };
 

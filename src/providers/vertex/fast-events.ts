@@ -7,16 +7,19 @@
  *   is cut out, so the server can write it into the client's chunk without a parse/serialize round trip
  *   (a JSON string literal from the upstream is a valid JSON string literal in our output);
  * - a tool call's argument piece in the same form, `…"delta":{"type":"input_json_delta","partial_json":"…"}}`
- *   (agents stream long arguments, e.g. whole files, as hundreds of these);
+ *   (agents stream long arguments, e.g. whole files, as hundreds of these), and a thinking piece,
+ *   `…"delta":{"type":"thinking_delta","thinking":"…"}}` (extended thinking streams thousands);
  * - `ping` (`{"type": "ping"}`, with or without the space, padded).
  * Anything else (other key order, extra keys, other whitespace, an invalid literal) is not matched and
  * takes the normal JSON.parse path, so the result is always what JSON.parse would have given.
  */
 import type { StreamEvent } from "../../wire/anthropic.ts";
+import { literalValue } from "../../wire/json-literal.ts";
 
 const DELTA_PREFIX = '{"type":"content_block_delta","index":';
 const TEXT_KEY = ',"delta":{"type":"text_delta","text":"';
 const ARGS_KEY = ',"delta":{"type":"input_json_delta","partial_json":"';
+const THINKING_KEY = ',"delta":{"type":"thinking_delta","thinking":"';
 const PING_SPACED = '{"type": "ping"}';
 const PING_TIGHT = '{"type":"ping"}';
 /** The one ping event (pings carry nothing, so all of them can share it). */
@@ -25,9 +28,11 @@ export const PING: StreamEvent = Object.freeze({ type: "ping" as const });
 /** Receives a matched delta: its content block index and the text as the upstream's JSON literal. */
 export type DeltaHandler = (index: number, literal: string) => void;
 
-/** The string a JSON string literal stands for (without escapes: its inside, else JSON.parse of the small literal). */
-export function literalValue(literal: string): string {
-  return literal.includes("\\") ? (JSON.parse(literal) as string) : literal.slice(1, -1);
+/** Where matched deltas go, by kind. */
+export interface DeltaHandlers {
+  text: DeltaHandler;
+  args: DeltaHandler;
+  thinking: DeltaHandler;
 }
 
 /** The text delta event for a raw literal (`delta.json` keeps the literal for the server's fast path). */
@@ -40,11 +45,16 @@ export function argsDeltaEvent(index: number, literal: string): StreamEvent {
   return { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: literalValue(literal), json: literal } };
 }
 
+/** The thinking delta event for a raw literal (`delta.json` keeps the literal, as for text). */
+export function thinkingDeltaEvent(index: number, literal: string): StreamEvent {
+  return { type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: literalValue(literal), json: literal } };
+}
+
 /**
- * When `s[start, end)` is a text delta (or tool-argument delta) in the exact form, hands (index, literal)
- * to `onText` (or `onArgs`) and returns true; otherwise returns false and calls nothing.
+ * When `s[start, end)` is a text, tool-argument or thinking delta in the exact form, hands (index, literal)
+ * to the handler of its kind and returns true; otherwise returns false and calls nothing.
  */
-export function matchDelta(s: string, start: number, end: number, onText: DeltaHandler, onArgs: DeltaHandler): boolean {
+export function matchDelta(s: string, start: number, end: number, to: DeltaHandlers): boolean {
   if (!s.startsWith(DELTA_PREFIX, start)) return false;
   let i = start + DELTA_PREFIX.length;
   let c = s.charCodeAt(i);
@@ -60,13 +70,16 @@ export function matchDelta(s: string, start: number, end: number, onText: DeltaH
     if (i === first) return false;
   }
   let open: number;
-  let to: DeltaHandler;
+  let kind: 0 | 1 | 2;
   if (s.startsWith(TEXT_KEY, i)) {
     open = i + TEXT_KEY.length - 1;
-    to = onText;
+    kind = 0;
   } else if (s.startsWith(ARGS_KEY, i)) {
     open = i + ARGS_KEY.length - 1;
-    to = onArgs;
+    kind = 1;
+  } else if (s.startsWith(THINKING_KEY, i)) {
+    open = i + THINKING_KEY.length - 1;
+    kind = 2;
   } else return false;
   const close = literalEnd(s, open, end);
   if (close < 0) return false;
@@ -77,7 +90,10 @@ export function matchDelta(s: string, start: number, end: number, onText: DeltaH
   while (j < end && s.charCodeAt(j) === 32) j++;
   if (j >= end || s.charCodeAt(j) !== 125) return false;
   if (!onlySpaces(s, j + 1, end)) return false;
-  to(index, s.slice(open, close + 1));
+  const literal = s.slice(open, close + 1);
+  if (kind === 0) to.text(index, literal);
+  else if (kind === 1) to.args(index, literal);
+  else to.thinking(index, literal);
   return true;
 }
 
@@ -91,9 +107,12 @@ export function isPing(s: string, start: number, end: number): boolean {
 /** One whole payload: the StreamEvent for a delta or ping in the exact form, else undefined (use JSON.parse). */
 export function decodeFast(data: string): StreamEvent | undefined {
   let ev: StreamEvent | undefined;
-  const text = (index: number, literal: string) => void (ev = textDeltaEvent(index, literal));
-  const args = (index: number, literal: string) => void (ev = argsDeltaEvent(index, literal));
-  if (matchDelta(data, 0, data.length, text, args)) return ev;
+  const handlers: DeltaHandlers = {
+    text: (index, literal) => void (ev = textDeltaEvent(index, literal)),
+    args: (index, literal) => void (ev = argsDeltaEvent(index, literal)),
+    thinking: (index, literal) => void (ev = thinkingDeltaEvent(index, literal)),
+  };
+  if (matchDelta(data, 0, data.length, handlers)) return ev;
   return isPing(data, 0, data.length) ? PING : undefined;
 }
 

@@ -1,7 +1,7 @@
 /**
  * The :streamRawPredict body as an iterator of Anthropic StreamEvents. Each SSE `data:` payload is
- * JSON-parsed (Vertex's trailing-space padding is fine for JSON.parse) unless it is a text or tool-argument
- * delta or a ping in the exact wire form (fast-events.ts); every typed event is yielded by `next()`, including `error`,
+ * JSON-parsed (Vertex's trailing-space padding is fine for JSON.parse) unless it is a text, tool-argument or
+ * thinking delta or a ping in the exact wire form (fast-events.ts); every typed event is yielded by `next()`, including `error`,
  * `ping`, `vertex_event` and unknown types (the translator decides what to drop). `drainReady()` leaves
  * pings out.
  *
@@ -19,7 +19,7 @@ import { SSEScanner } from "../../net/sse-scan.ts";
 import type { Logger } from "../../observability/logger.ts";
 import type { StreamEvent } from "../../wire/anthropic.ts";
 import type { EventStream, ReadySink } from "../types.ts";
-import { PING, argsDeltaEvent, isPing, matchDelta, textDeltaEvent } from "./fast-events.ts";
+import { PING, argsDeltaEvent, type DeltaHandlers, isPing, matchDelta, textDeltaEvent, thinkingDeltaEvent } from "./fast-events.ts";
 
 export interface EventStreamOptions {
   /** Linked to the upstream fetch: aborting it tears the connection down. */
@@ -38,7 +38,7 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
  * Hot path (performance): one network read usually carries many events. The read's text is scanned in
  * place (SSEScanner) and events are decoded only when asked for: `next()` hands out an event already
  * buffered as a resolved promise, and `drainReady(sink)` hands every buffered event to a sink at once,
- * text and tool-argument deltas as (index, raw JSON literal) without any event object (fast-events.ts).
+ * text, tool-argument and thinking deltas as (index, raw JSON literal) without any event object (fast-events.ts).
  * The async machinery (read, abort race) runs once per network read; the inactivity limit is one watchdog timer per stream,
  * re-armed lazily, instead of a timer per read.
  */
@@ -127,10 +127,13 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
 
   // take(): the next buffered event as an object.
   let taken: StreamEvent | undefined;
-  const takeText = (index: number, literal: string) => void (taken = textDeltaEvent(index, literal));
-  const takeArgs = (index: number, literal: string) => void (taken = argsDeltaEvent(index, literal));
+  const takeDelta: DeltaHandlers = {
+    text: (index, literal) => void (taken = textDeltaEvent(index, literal)),
+    args: (index, literal) => void (taken = argsDeltaEvent(index, literal)),
+    thinking: (index, literal) => void (taken = thinkingDeltaEvent(index, literal)),
+  };
   const takeData = (s: string, start: number, end: number) => {
-    if (!matchDelta(s, start, end, takeText, takeArgs)) taken = eventOf(s, start, end);
+    if (!matchDelta(s, start, end, takeDelta)) taken = eventOf(s, start, end);
   };
   const take = (): StreamEvent | undefined => {
     while (scanner.next(takeData)) {
@@ -141,12 +144,10 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
     return undefined;
   };
 
-  // drainReady(sink): every buffered event to the sink; text and argument deltas without an event object.
+  // drainReady(sink): every buffered event to the sink; text, argument and thinking deltas without an event object.
   let sink: ReadySink | undefined;
-  let onText: ReadySink["text"] = () => undefined;
-  let onArgs: ReadySink["args"] = () => undefined;
   const drainData = (s: string, start: number, end: number) => {
-    if (matchDelta(s, start, end, onText, onArgs) || isPing(s, start, end)) return; // a ping carries nothing
+    if (matchDelta(s, start, end, sink!) || isPing(s, start, end)) return; // a ping carries nothing
     const ev = eventOf(s, start, end);
     if (ev) sink!.event(ev);
   };
@@ -191,11 +192,7 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
     },
     drainReady(to: ReadySink) {
       if (inflight !== 0 || closed) return;
-      if (sink !== to) {
-        sink = to;
-        onText = to.text;
-        onArgs = to.args;
-      }
+      sink = to;
       while (!closed && !to.full() && scanner.next(drainData));
     },
     return() {

@@ -23,6 +23,8 @@ export interface ChunkSerializer {
    */
   toolArgs(id: string, created: number, model: string, toolIndex: number, literal: string): string;
   toolArgsHead(id: string, created: number, model: string): string;
+  /** As contentHead, for a `{reasoning_content}` chunk (the same tail follows the literal). */
+  reasoningHead(id: string, created: number, model: string): string;
 }
 
 /** The text after the literal of a plain content chunk. */
@@ -61,6 +63,7 @@ export function createChunkSerializer(): ChunkSerializer {
     contentHead,
     toolArgs: (i: string, c: number, m: string, k: number, literal: string): string => `${toolArgsHead(i, c, m)}${k}${TOOL_ARGS_MID}${literal}${TOOL_ARGS_TAIL}`,
     toolArgsHead,
+    reasoningHead: (i: string, c: number, m: string): string => `${headFor(i, c, m)}0,"delta":{"reasoning_content":`,
   });
 }
 

@@ -22,6 +22,7 @@
  */
 import { HttpError } from "../../errors.ts";
 import type { ContentDelta, ResponseContentBlock, StreamEvent } from "../../wire/anthropic.ts";
+import { literalValue } from "../../wire/json-literal.ts";
 import type { ChatCompletionChunk, ChunkDelta, FinishReason } from "../../wire/openai.ts";
 import { streamErrorToHttpError } from "../errors.ts";
 import { toFinishReason } from "../reasons.ts";
@@ -58,6 +59,13 @@ export interface StreamTranslator {
    * must push() the event instead (nothing happened): the JSON tool's text, an empty piece, no such call.
    */
   rawArgs(index: number, literal: string): number;
+  /**
+   * The same for a thinking piece (`thinking_delta` of block `index`): true when push() would give exactly
+   * one plain `{reasoning_content: <that text>}` chunk, with the state changes push() makes (the block's
+   * text for its closing thinking_blocks chunk); false (nothing happened) when the caller must push():
+   * the first piece of a second thinking block (it carries a separator), an empty piece, another block kind.
+   */
+  rawThinking(index: number, literal: string): boolean;
   /** The chunks' `id` (final once the first chunk was produced). */
   readonly id: string;
 }
@@ -283,6 +291,17 @@ export function createStreamTranslator(ctx: StreamContext): StreamTranslator {
       if (!s.started || s.done || ctx.jsonTool !== undefined || literal === '""') return false;
       const block = s.blocks.get(index);
       return block === undefined || block.kind === "text";
+    },
+    rawThinking(index, literal) {
+      if (!s.started || s.done || literal === '""') return false;
+      const block = s.blocks.get(index);
+      if (block !== undefined) {
+        if (block.kind !== "thinking" || (!block.emitted && s.reasoningSent)) return false;
+        block.emitted = true;
+        block.text += literalValue(literal);
+      }
+      s.reasoningSent = true;
+      return true;
     },
     rawArgs(index, literal) {
       if (!s.started || s.done || literal === '""') return -1;

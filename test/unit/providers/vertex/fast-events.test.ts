@@ -42,11 +42,14 @@ const data = (index: number, literal: string, pad1 = "", pad2 = "") =>
   `{"type":"content_block_delta","index":${index},"delta":{"type":"text_delta","text":${literal}}${pad1}}${pad2}`;
 const argsData = (index: number, literal: string, pad1 = "", pad2 = "") =>
   `{"type":"content_block_delta","index":${index},"delta":{"type":"input_json_delta","partial_json":${literal}}${pad1}}${pad2}`;
+const thinkingData = (index: number, literal: string, pad1 = "", pad2 = "") =>
+  `{"type":"content_block_delta","index":${index},"delta":{"type":"thinking_delta","thinking":${literal}}${pad1}}${pad2}`;
 
 describe("decodeFast", () => {
-  test.each(TRICKY)("a text or tool-argument delta decodes to what JSON.parse gives, keeping the literal: %j", (text) => {
+  test.each(TRICKY)("a text, tool-argument or thinking delta decodes to what JSON.parse gives, keeping the literal: %j", (text) => {
     for (const lit of literals(text)) {
-      for (const [p1, p2, form] of [["", "", data], ["", "    ", data], ["      ", "", data], [" ", "  ", data], ["", "", argsData], ["   ", " ", argsData]] as const) {
+      const forms = [["", "", data], ["", "    ", data], ["      ", "", data], [" ", "  ", data], ["", "", argsData], ["   ", " ", argsData], ["", "", thinkingData], [" ", "   ", thinkingData]] as const;
+      for (const [p1, p2, form] of forms) {
         const d = form(7, lit, p1, p2);
         const ev = decodeFast(d);
         expect(ev).toBeDefined();
@@ -82,7 +85,9 @@ describe("decodeFast", () => {
       `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"x","extra":1}}`,
       `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"a","x":"b"}}`,
       `{"type":"content_block_delta","index":0,"delta":{"text":"x","type":"text_delta"}}`,
-      `{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"x"}}`,
+      `{"type":"content_block_delta","index":0,"delta":{"type":"thinking_delta","thinking":"x","x":1}}`,
+      `{"type":"content_block_delta","index":0,"delta":{"type":"signature_delta","signature":"x"}}`,
+      thinkingData(0, '"x'),
       `{"type":"content_block_delta","index":0,"delta":{"type":"input_json_delta","partial_json":"x","extra":1}}`,
       `{"type":"content_block_delta","index":0,"delta":{"partial_json":"x","type":"input_json_delta"}}`,
       argsData(0, '"a\\x"'),
@@ -119,6 +124,7 @@ function trickyStream(lits: string[]): string {
 /** Text and tool-argument chunks written through the fast paths so far (to prove the tests take them). */
 let rawHits = 0;
 let argsHits = 0;
+let thinkingHits = 0;
 
 /**
  * The stream as the server takes it: batches through drainReady (text deltas as raw literals, rawText +
@@ -153,16 +159,24 @@ async function fastFrames(sse: string, ctx: StreamContext, pieces = 3): Promise<
       out.push(JSON.parse(json.toolArgs(t.id, ctx.created, ctx.model, k, literal)));
     } else for (const c of t.push({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: JSON.parse(literal) } })) out.push(JSON.parse(json(c)));
   };
+  const onThinking = (index: number, literal: string) => {
+    if (t.rawThinking(index, literal)) {
+      thinkingHits++;
+      const frame = json.reasoningHead(t.id, ctx.created, ctx.model) + literal + CONTENT_CHUNK_TAIL;
+      out.push(JSON.parse(frame));
+    } else for (const c of t.push({ type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: JSON.parse(literal) } })) out.push(JSON.parse(json(c)));
+  };
   const onEvent = (ev: StreamEvent) => {
     const d = ev.type === "content_block_delta" ? ev.delta : undefined;
     if (d?.type === "text_delta" && typeof d.json === "string") onText((ev as { index: number }).index, d.json);
     else if (d?.type === "input_json_delta" && typeof d.json === "string") onArgs((ev as { index: number }).index, d.json);
+    else if (d?.type === "thinking_delta" && typeof d.json === "string") onThinking((ev as { index: number }).index, d.json);
     else for (const c of t.push(ev)) out.push(JSON.parse(json(c)));
   };
   try {
     const events = vertexEvents(body, { deadline: createDeadline(0), inactivityMs: 5000 });
     for (;;) {
-      events.drainReady({ text: onText, args: onArgs, event: onEvent, full: () => false });
+      events.drainReady({ text: onText, args: onArgs, thinking: onThinking, event: onEvent, full: () => false });
       const r = await events.next();
       if (r.done) break;
       onEvent(r.value);
@@ -205,6 +219,7 @@ describe("raw text and tool-argument fast paths: the frames parse to exactly the
   test.each(cases)("fixture %s", async (name) => {
     const before = rawHits;
     const argsBefore = argsHits;
+    const thinkingBefore = thinkingHits;
     const sse = await Bun.file(new URL(`${name}.sse`, DIR)).text();
     const expected = (await Bun.file(new URL(`${name}.chunks.json`, DIR)).json()) as { context: Omit<StreamContext, "model" | "created"> };
     for (const extra of [{}, { jsonTool: undefined }]) {
@@ -217,6 +232,7 @@ describe("raw text and tool-argument fast paths: the frames parse to exactly the
     }
     if (/"text_delta","text":"[^"]/.test(sse)) expect(rawHits).toBeGreaterThan(before);
     if (/"input_json_delta","partial_json":"[^"]/.test(sse) && !sse.includes('"name":"json_response"')) expect(argsHits).toBeGreaterThan(argsBefore);
+    if (/"thinking_delta","thinking":"[^"]/.test(sse)) expect(thinkingHits).toBeGreaterThan(thinkingBefore);
   });
 
   test("escapes, unicode escapes, quotes, backslashes, newlines, padding", async () => {
@@ -299,6 +315,46 @@ describe("tool-argument fast path", () => {
   });
 });
 
+describe("thinking fast path", () => {
+  test("escapes, two thinking blocks (the separator), a redacted block, text between, an unannounced block", async () => {
+    const ev = (name: string, d: string) => `event: ${name}\ndata: ${d}\n\n`;
+    const lits = TRICKY.flatMap(literals);
+    const thinking = (index: number) =>
+      ev("content_block_start", `{"type":"content_block_start","index":${index},"content_block":{"type":"thinking","thinking":"","signature":""}}`) +
+      ev("content_block_delta", thinkingData(index, '""')) +
+      lits.map((l, i) => ev("content_block_delta", thinkingData(index, l, i % 2 ? "  " : "", i % 3 ? " " : ""))).join("") +
+      ev("content_block_delta", `{"type":"content_block_delta","index":${index},"delta":{"type":"signature_delta","signature":"sig${index}"}}`) +
+      ev("content_block_stop", `{"type":"content_block_stop","index":${index}}`);
+    const sse = [
+      ev("message_start", '{"type":"message_start","message":{"id":"msg_r","type":"message","role":"assistant","model":"m","content":[],"stop_reason":null,"stop_sequence":null,"usage":{"input_tokens":3,"output_tokens":1}}}'),
+      thinking(0),
+      ev("content_block_start", '{"type":"content_block_start","index":1,"content_block":{"type":"redacted_thinking","data":"abc"}}'),
+      ev("content_block_delta", thinkingData(1, '"ignored: a redacted block"')),
+      ev("content_block_stop", '{"type":"content_block_stop","index":1}'),
+      ev("content_block_start", '{"type":"content_block_start","index":2,"content_block":{"type":"text","text":""}}'),
+      ev("content_block_delta", data(2, '"between"')),
+      ev("content_block_delta", thinkingData(2, '"ignored: a text block"')),
+      ev("content_block_stop", '{"type":"content_block_stop","index":2}'),
+      thinking(3),
+      ev("content_block_delta", thinkingData(9, '"unannounced"')),
+      ev("message_delta", '{"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null},"usage":{"output_tokens":9}}'),
+      ev("message_stop", '{"type":"message_stop"}'),
+    ].join("");
+    const ctx = { ...BASE, includeUsage: true } as StreamContext;
+    for (const pieces of [1, 4, 9]) {
+      const before = thinkingHits;
+      const fast = await fastFrames(sse, ctx, pieces);
+      expect(fast).toEqual(slowFrames(sse, ctx));
+      // All but the first piece of the second block (it carries the separator), and the unannounced one.
+      expect(thinkingHits - before).toBe(2 * lits.length - 1 + 1);
+      const blocks = fast.flatMap((c) => (c as { choices: { delta: { thinking_blocks?: { type: string; thinking: string; signature: string }[] } }[] }).choices[0]?.delta.thinking_blocks ?? []);
+      const text = lits.map((l) => JSON.parse(l) as string).join("");
+      // The closing thinking_blocks chunks carry each block's whole text (what a client sends back).
+      expect(blocks.filter((b) => b.type === "thinking").map((b) => [b.thinking, b.signature])).toEqual([[text, "sig0"], [text, "sig3"]]);
+    }
+  });
+});
+
 describe("ChunkSerializer.content", () => {
   test.each(TRICKY)("gives JSON.stringify's text for a JSON.stringify literal: %j", (text) => {
     const s = createChunkSerializer();
@@ -309,5 +365,7 @@ describe("ChunkSerializer.content", () => {
     expect(s.content("other", 6, "m", '"z"')).toBe(JSON.stringify({ ...chunk, id: "other", created: 6, model: "m", choices: [{ ...chunk.choices[0], delta: { content: "z" } }] }));
     const call = { ...chunk, choices: [{ ...chunk.choices[0], delta: { tool_calls: [{ index: 12, function: { arguments: text } }] } }] };
     expect(s.toolArgs(chunk.id, chunk.created, chunk.model, 12, JSON.stringify(text))).toBe(JSON.stringify(call));
+    const reasoning = { ...chunk, choices: [{ ...chunk.choices[0], delta: { reasoning_content: text } }] };
+    expect(s.reasoningHead(chunk.id, chunk.created, chunk.model) + JSON.stringify(text) + CONTENT_CHUNK_TAIL).toBe(JSON.stringify(reasoning));
   });
 });
