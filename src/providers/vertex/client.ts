@@ -43,7 +43,10 @@ export async function exchange<T>(o: ExchangeOptions<T>): Promise<ExchangeResult
   const signal = o.deadline.signal;
   let requests = 0;
   let reauthed = false;
-  let last: { status: number; headers: Headers } = { status: 0, headers: new Headers() };
+  // The last response's status and headers (no Headers object is made up front: every exchange that
+  // returns has had a response).
+  let lastStatus = 0;
+  let lastHeaders: Headers | undefined;
 
   const post = async (token: string): Promise<Response> => {
     requests++;
@@ -63,7 +66,8 @@ export async function exchange<T>(o: ExchangeOptions<T>): Promise<ExchangeResult
         // the stream inactivity timeout govern instead. Keep-alive pooling stays on (Bun's default).
         timeout: false,
       });
-      last = { status: res.status, headers: res.headers };
+      lastStatus = res.status;
+      lastHeaders = res.headers;
       return res;
     } catch (err) {
       throw networkError(err, signal);
@@ -71,7 +75,10 @@ export async function exchange<T>(o: ExchangeOptions<T>): Promise<ExchangeResult
   };
 
   const attempt = async (): Promise<T> => {
-    const token = await untilAborted(o.tokens.getToken(), signal);
+    // A cached token is an already-fulfilled promise: take its value without a turn of the microtask queue
+    // (withRetry has just checked the signal).
+    const pending = o.tokens.getToken();
+    const token = Bun.peek.status(pending) === "fulfilled" ? (Bun.peek(pending) as string) : await untilAborted(pending, signal);
     let res = await post(token);
     if (res.status === 401 && !reauthed) {
       reauthed = true;
@@ -104,7 +111,7 @@ export async function exchange<T>(o: ExchangeOptions<T>): Promise<ExchangeResult
         o.onRetry?.(reason, n, delay);
       },
     });
-    return { value, attempts: requests, status: last.status, headers: last.headers };
+    return { value, attempts: requests, status: lastStatus, headers: lastHeaders ?? new Headers() };
   } catch (err) {
     throw mapAbort(err, o.deadline, o.timeoutMs);
   }
