@@ -10,8 +10,8 @@
  * Hot path (performance): one network read from the upstream usually carries many events. The pull takes
  * every event already received in one synchronous batch (the provider's `drainReady`; text, tool-argument
  * and thinking deltas arrive as raw JSON literals and become frames without any object), writes the frames
- * into Bun's buffer as it makes them and flushes once; only then does it wait for the upstream. So a burst costs one socket write,
- * and a slow model still gets every event out at once. The keep-alive / flush timer is one per stream,
+ * into Bun's buffer as it makes them and flushes once; only then does it wait for the upstream. So a burst
+ * costs one socket write, and a slow model still gets every event out at once. The keep-alive / flush timer is one per stream,
  * re-armed lazily, not one per event.
  */
 import { HttpError, UpstreamError } from "../errors.ts";
@@ -23,6 +23,7 @@ import { createStreamTranslator, type StreamContext } from "../translate/to-open
 import type { EventStream, ReadySink } from "../providers/types.ts";
 import type { ChatCompletionChunk } from "../wire/openai.ts";
 import type { StreamEvent } from "../wire/anthropic.ts";
+import { literalDeltaEvent } from "../wire/json-literal.ts";
 import type { AppState, RequestRecord } from "./context.ts";
 import { upstreamStreamFailed } from "./upstream-hooks.ts";
 
@@ -56,17 +57,6 @@ interface DirectController {
 }
 type Controller = DirectController;
 
-
-/** The decoded events for deltas given as raw JSON literals (the translator's slow path). */
-function textDelta(index: number, literal: string): StreamEvent {
-  return { type: "content_block_delta", index, delta: { type: "text_delta", text: JSON.parse(literal) as string } };
-}
-function argsDelta(index: number, literal: string): StreamEvent {
-  return { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: JSON.parse(literal) as string } };
-}
-function thinkingDelta(index: number, literal: string): StreamEvent {
-  return { type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: JSON.parse(literal) as string } };
-}
 
 /** Builds the SSE Response; `rec` is completed and logged when the stream finishes. */
 export function streamResponse(
@@ -179,19 +169,17 @@ export function streamResponse(
     unflushed += s.length;
   };
   const { ctx } = opts;
+  // Frame heads, each made on first use and cached for the chunks' id (final once the first chunk went out).
   let headsId = "";
   let textHead = "";
   let argsHead = "";
   let reasoningHead = "";
   /** Per tool call: the text between the frame head and the arguments literal. */
   const mids: string[] = [];
-  /** The cached frame heads are for the chunks' id, which is final once the first chunk went out. */
   const heads = () => {
     if (headsId === translator.id) return;
     headsId = translator.id;
-    textHead = `data: ${chunkJson.contentHead(headsId, ctx.created, ctx.model)}`;
-    argsHead = `data: ${chunkJson.toolArgsHead(headsId, ctx.created, ctx.model)}`;
-    reasoningHead = `data: ${chunkJson.reasoningHead(headsId, ctx.created, ctx.model)}`;
+    textHead = argsHead = reasoningHead = "";
   };
   /** A frame whose literal sits between a cached head and the constant tail of a one-key delta. */
   const plainFrame = (head: string, literal: string) => {
@@ -202,19 +190,20 @@ export function streamResponse(
     unflushed += head.length + literal.length + CONTENT_FRAME_TAIL.length;
   };
   const onText = (index: number, literal: string) => {
-    if (coalescer || !translator.rawText(index, literal)) return put(frames(translator.push(textDelta(index, literal)), true));
+    if (coalescer || !translator.rawText(index, literal)) return put(frames(translator.push(literalDeltaEvent("text", index, literal)), true));
     heads();
-    plainFrame(textHead, literal);
+    plainFrame((textHead ||= `data: ${chunkJson.contentHead(headsId, ctx.created, ctx.model)}`), literal);
   };
   const onThinking = (index: number, literal: string) => {
-    if (coalescer || !translator.rawThinking(index, literal)) return put(frames(translator.push(thinkingDelta(index, literal)), true));
+    if (coalescer || !translator.rawThinking(index, literal)) return put(frames(translator.push(literalDeltaEvent("thinking", index, literal)), true));
     heads();
-    plainFrame(reasoningHead, literal);
+    plainFrame((reasoningHead ||= `data: ${chunkJson.reasoningHead(headsId, ctx.created, ctx.model)}`), literal);
   };
   const onArgs = (index: number, literal: string) => {
     const k = coalescer ? -1 : translator.rawArgs(index, literal);
-    if (k < 0) return put(frames(translator.push(argsDelta(index, literal)), true));
+    if (k < 0) return put(frames(translator.push(literalDeltaEvent("args", index, literal)), true));
     heads();
+    argsHead ||= `data: ${chunkJson.toolArgsHead(headsId, ctx.created, ctx.model)}`;
     const mid = (mids[k] ??= `${k}${TOOL_ARGS_MID}`);
     const c = ctrl!;
     c.write(argsHead);

@@ -14,7 +14,7 @@
  * takes the normal JSON.parse path, so the result is always what JSON.parse would have given.
  */
 import type { StreamEvent } from "../../wire/anthropic.ts";
-import { literalValue } from "../../wire/json-literal.ts";
+import { literalDeltaEvent } from "../../wire/json-literal.ts";
 
 const DELTA_PREFIX = '{"type":"content_block_delta","index":';
 const TEXT_KEY = ',"delta":{"type":"text_delta","text":"';
@@ -33,21 +33,6 @@ export interface DeltaHandlers {
   text: DeltaHandler;
   args: DeltaHandler;
   thinking: DeltaHandler;
-}
-
-/** The text delta event for a raw literal (`delta.json` keeps the literal for the server's fast path). */
-export function textDeltaEvent(index: number, literal: string): StreamEvent {
-  return { type: "content_block_delta", index, delta: { type: "text_delta", text: literalValue(literal), json: literal } };
-}
-
-/** The tool-argument delta event for a raw literal (`delta.json` keeps the literal, as for text). */
-export function argsDeltaEvent(index: number, literal: string): StreamEvent {
-  return { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: literalValue(literal), json: literal } };
-}
-
-/** The thinking delta event for a raw literal (`delta.json` keeps the literal, as for text). */
-export function thinkingDeltaEvent(index: number, literal: string): StreamEvent {
-  return { type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: literalValue(literal), json: literal } };
 }
 
 /**
@@ -108,9 +93,9 @@ export function isPing(s: string, start: number, end: number): boolean {
 export function decodeFast(data: string): StreamEvent | undefined {
   let ev: StreamEvent | undefined;
   const handlers: DeltaHandlers = {
-    text: (index, literal) => void (ev = textDeltaEvent(index, literal)),
-    args: (index, literal) => void (ev = argsDeltaEvent(index, literal)),
-    thinking: (index, literal) => void (ev = thinkingDeltaEvent(index, literal)),
+    text: (index, literal) => void (ev = literalDeltaEvent("text", index, literal)),
+    args: (index, literal) => void (ev = literalDeltaEvent("args", index, literal)),
+    thinking: (index, literal) => void (ev = literalDeltaEvent("thinking", index, literal)),
   };
   if (matchDelta(data, 0, data.length, handlers)) return ev;
   return isPing(data, 0, data.length) ? PING : undefined;

@@ -19,7 +19,8 @@ import { SSEScanner } from "../../net/sse-scan.ts";
 import type { Logger } from "../../observability/logger.ts";
 import type { StreamEvent } from "../../wire/anthropic.ts";
 import type { EventStream, ReadySink } from "../types.ts";
-import { PING, argsDeltaEvent, type DeltaHandlers, isPing, matchDelta, textDeltaEvent, thinkingDeltaEvent } from "./fast-events.ts";
+import { literalDeltaEvent } from "../../wire/json-literal.ts";
+import { PING, type DeltaHandlers, isPing, matchDelta } from "./fast-events.ts";
 
 export interface EventStreamOptions {
   /** Linked to the upstream fetch: aborting it tears the connection down. */
@@ -128,9 +129,9 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
   // take(): the next buffered event as an object.
   let taken: StreamEvent | undefined;
   const takeDelta: DeltaHandlers = {
-    text: (index, literal) => void (taken = textDeltaEvent(index, literal)),
-    args: (index, literal) => void (taken = argsDeltaEvent(index, literal)),
-    thinking: (index, literal) => void (taken = thinkingDeltaEvent(index, literal)),
+    text: (index, literal) => void (taken = literalDeltaEvent("text", index, literal)),
+    args: (index, literal) => void (taken = literalDeltaEvent("args", index, literal)),
+    thinking: (index, literal) => void (taken = literalDeltaEvent("thinking", index, literal)),
   };
   const takeData = (s: string, start: number, end: number) => {
     if (!matchDelta(s, start, end, takeDelta)) taken = eventOf(s, start, end);
