@@ -3,13 +3,12 @@
  * `bun run build`), the arm64 binary and both .deb files (gzip-compressed for speed), free ports, and
  * child-process helpers that always clean up.
  */
-import { rmSync } from "node:fs";
 import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Subprocess } from "bun";
 import { buildDeb } from "../../packaging/deb/build-deb.ts";
 import { compileBinary } from "../../packaging/lib/compile.ts";
+import { testScratch } from "../setup.ts";
 import { hasCommand, run } from "../../packaging/lib/run.ts";
 import { readVersion, REPO_ROOT } from "../../packaging/lib/version.ts";
 
@@ -40,13 +39,9 @@ export function note(reason: string): string {
 }
 
 let scratch: string | undefined;
-/** A temp directory for this test process, removed on exit. */
+/** A temp directory for this test process, inside the run's scratch directory (test/setup.ts removes it). */
 export async function tmp(): Promise<string> {
-  if (!scratch) {
-    scratch = await mkdtemp(join(tmpdir(), "modelmux-pkgtest-"));
-    const dir = scratch;
-    process.on("exit", () => rmSync(dir, { recursive: true, force: true }));
-  }
+  scratch ??= await mkdtemp(join(testScratch(), "packaging-"));
   return scratch;
 }
 
