@@ -8,9 +8,9 @@ import type { Message, ResponseContentBlock } from "../../src/wire/anthropic.ts"
 export type FakeReply =
   | { status: number; json?: unknown; text?: string; headers?: Record<string, string>; delayMs?: number }
   | { message: Partial<Message>; delayMs?: number; headers?: Record<string, string> }
-  | { sse: string[]; delayMs?: number; reset?: false; stall?: false }
-  | { sse: string[]; reset: true; delayMs?: number }
-  | { sse: string[]; stall: true; delayMs?: number };
+  | { sse: (string | Uint8Array)[]; delayMs?: number; reset?: false; stall?: false }
+  | { sse: (string | Uint8Array)[]; reset: true; delayMs?: number }
+  | { sse: (string | Uint8Array)[]; stall: true; delayMs?: number };
 
 // ---------------------------------------------------------------- SSE framing
 

@@ -21,7 +21,7 @@
  * Replies (FakeReply), consumed in order; an empty queue → the default reply:
  *   { status, json?, text?, headers?, delayMs? }   any raw response (after delayMs)
  *   { message: Partial<Message>, delayMs? }        200 message over the default one (SSE on :streamRawPredict)
- *   { sse: string[], delayMs? }                    raw SSE pieces written one by one, delayMs apart, then end
+ *   { sse: (string|bytes)[], delayMs? }            raw SSE pieces written one by one, delayMs apart, then end
  *   { sse, reset: true }                           pieces, then the connection is killed (client sees ECONNRESET)
  *   { sse, stall: true }                           pieces, then silence until the client goes away
  * Default reply: text "Echo: <last user text>" (or a tool_use of the first/named tool when tools are given
@@ -103,7 +103,7 @@ export async function startFakeVertex(opts: FakeVertexOptions = {}): Promise<Fak
   };
   const eventDelay = opts.eventDelayMs ?? 2;
 
-  const sseResponse = (pieces: string[], mode: { delayMs: number; reset?: boolean; stall?: boolean }, signal: AbortSignal) => {
+  const sseResponse = (pieces: (string | Uint8Array)[], mode: { delayMs: number; reset?: boolean; stall?: boolean }, signal: AbortSignal) => {
     const enc = new TextEncoder();
     let finished = false;
     fake.openStreams++;
@@ -120,7 +120,8 @@ export async function startFakeVertex(opts: FakeVertexOptions = {}): Promise<Fak
           for (let i = 0; i < pieces.length; i++) {
             if (i > 0 && mode.delayMs > 0) await Bun.sleep(mode.delayMs);
             if (finished) return;
-            ctrl.enqueue(enc.encode(pieces[i]!));
+            const piece = pieces[i]!;
+            ctrl.enqueue(typeof piece === "string" ? enc.encode(piece) : piece);
           }
           if (mode.stall) return; // hang until the client aborts (cancel/abort → done(true))
           if (mode.reset) {

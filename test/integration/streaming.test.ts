@@ -112,6 +112,67 @@ describe("with the official SDK", () => {
   });
 });
 
+describe("deltas passed through as upstream literals (the stream's fast paths), end to end", () => {
+  // Escapes of every kind, unicode, quotes and backslashes, in pieces: the SDK must put back exactly the text.
+  const PIECES = ['Say "hi"', " back\\slash", " line\nbreak\ttab", " é 😀 👩‍💻", " \u2028 </x>", " {\"a\": [1]}"];
+  const delta = (i: number, d: Record<string, unknown>) => ev("content_block_delta", { type: "content_block_delta", index: i, delta: d });
+  const stop = (i: number) => ev("content_block_stop", { type: "content_block_stop", index: i });
+  const end = (reason: string) => [
+    ev("message_delta", { type: "message_delta", delta: { stop_reason: reason, stop_sequence: null }, usage: { output_tokens: 40 } }),
+    ev("message_stop", { type: "message_stop" }),
+  ];
+  const thinking = (i: number) => [
+    ev("content_block_start", { type: "content_block_start", index: i, content_block: { type: "thinking", thinking: "", signature: "" } }),
+    ...PIECES.map((p) => delta(i, { type: "thinking_delta", thinking: p })),
+    delta(i, { type: "signature_delta", signature: `sig${i}` }),
+    stop(i),
+  ];
+  const args = JSON.stringify({ note: PIECES.join("") });
+  const tool = (i: number) => [
+    ev("content_block_start", { type: "content_block_start", index: i, content_block: { type: "tool_use", id: "toolu_vrtx_01X", name: "weather", input: {} } }),
+    delta(i, { type: "input_json_delta", partial_json: "" }),
+    ...(args.match(/.{1,7}/gsu) ?? []).map((p) => delta(i, { type: "input_json_delta", partial_json: p })),
+    stop(i),
+  ];
+
+  test("thinking (two blocks), text and a tool call come back exactly, whichever way the bytes were cut", async () => {
+    const sse = [START, ...thinking(0), blockStart(1), ...PIECES.map((p) => text(1, p)), stop(1), ...thinking(2), ...tool(3), ...end("tool_use")].join("");
+    // One write, one write per event, and 9-byte writes 1 ms apart that cut events, escapes and UTF-8 characters.
+    const bytes = new TextEncoder().encode(sse);
+    const cuts: [(string | Uint8Array)[], number][] = [
+      [[sse], 0],
+      [sse.split(/(?<=\n\n)/), 0],
+      [Array.from({ length: Math.ceil(bytes.length / 9) }, (_, i) => bytes.subarray(i * 9, i * 9 + 9)), 1],
+    ];
+    for (const [pieces, delayMs] of cuts) {
+      fake.reply({ sse: pieces, delayMs });
+      const chunks: any[] = [];
+      const s = await gw.client.chat.completions.create({
+        model: "claude-sonnet-4-5",
+        messages: [{ role: "user", content: "x" }],
+        tools: [{ type: "function", function: { name: "weather", parameters: { type: "object" } } }],
+        reasoning_effort: "low",
+        stream: true,
+      });
+      for await (const c of s) chunks.push(c);
+      const deltas = chunks.map((c) => c.choices[0]?.delta ?? {});
+      const all = PIECES.join("");
+      expect(deltas.map((d) => d.reasoning_content ?? "").join("")).toBe(`${all}\n\n${all}`);
+      expect(deltas.map((d) => d.content ?? "").join("")).toBe(all);
+      const blocks = deltas.flatMap((d) => d.thinking_blocks ?? []);
+      expect(blocks).toEqual([
+        { type: "thinking", thinking: all, signature: "sig0" },
+        { type: "thinking", thinking: all, signature: "sig2" },
+      ]);
+      const calls = deltas.flatMap((d) => d.tool_calls ?? []);
+      expect(calls[0]).toMatchObject({ index: 0, id: "toolu_vrtx_01X", type: "function", function: { name: "weather", arguments: "" } });
+      expect(calls.map((c) => c.function.arguments).join("")).toBe(args);
+      expect(JSON.parse(args).note).toBe(all);
+      expect(chunks.at(-1)!.choices[0].finish_reason).toBe("tool_calls");
+    }
+  });
+});
+
 describe("pre-stream errors are plain HTTP errors", () => {
   test("429 before the first byte → HTTP 429 JSON", async () => {
     const q = { status: 429, text: JSON.stringify([{ error: { code: 429, message: "Quota exceeded", status: "RESOURCE_EXHAUSTED" } }], null, 2) };
