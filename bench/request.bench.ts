@@ -2,22 +2,17 @@
  * Micro-benchmarks of what bench/translate.bench.ts does not cover (Bun's own clock, ns/op, no assertions):
  *   bun bench/request.bench.ts
  * - request side: JSON body → parseChatRequest → toMessagesRequest → Vertex body JSON;
- * - the whole gateway in-process: `app.fetch(Request)` with a stub provider that answers at once (no
- *   sockets, no upstream), for a non-streaming answer, for 20- and 1,000-delta streams, a tool call whose
- *   arguments arrive in 1,000 pieces and a thinking block of 1,000 pieces, read to the end. Streams go through the real Vertex event
- *   iterator (vertexEvents) over an in-memory SSE body, so the fast paths the server takes are the ones
- *   measured. This is the gateway's own JavaScript cost per request, the part a profile of this file shows.
+ * - the whole gateway in-process (bench/lib/stub-app.ts: a stub upstream, streams through the real Vertex
+ *   event iterator) for a non-streaming answer, for 20- and 1,000-delta streams, a tool call whose
+ *   arguments arrive in 1,000 pieces and a thinking block of 1,000 pieces, read to the end. This is the
+ *   gateway's own JavaScript cost per request, the part a profile of this file shows.
  */
-import { createServerApp } from "../src/server/app.ts";
 import { defineConfig } from "../src/config/schema.ts";
 import { vertexBody } from "../src/providers/vertex/index.ts";
-import { vertexEvents } from "../src/providers/vertex/stream.ts";
-import { createDeadline } from "../src/net/deadline.ts";
-import type { Provider } from "../src/providers/types.ts";
 import { toMessagesRequest } from "../src/translate/to-anthropic/request.ts";
-import type { Message } from "../src/wire/anthropic.ts";
 import { parseChatRequest } from "../src/wire/parse-request.ts";
-import { openaiBody, upstreamJson, upstreamText, VERTEX_MODEL } from "./lib/scenarios.ts";
+import { openaiBody, upstreamText, VERTEX_MODEL } from "./lib/scenarios.ts";
+import { loadStubApp } from "./lib/stub-app.ts";
 
 /** Runs `fn` (doing `perCall` operations) for ~`budgetMs` after a warm-up; returns ns per operation. */
 async function measure(fn: () => unknown, perCall: number, budgetMs = 600): Promise<number> {
@@ -60,7 +55,6 @@ await bench("request: parse + translate + stringify (chat)", () => translate(jso
 await bench("request: parse + translate + stringify (2 tools)", () => translate(toolText));
 
 // --- the app in-process, stub upstream ---------------------------------------------------------------
-const message = JSON.parse(upstreamJson()) as Message;
 /** The 1-delta text stream with one more block (index 1) of `n` deltas made by `delta(i)`, in Vertex's form. */
 function withBlock(start: unknown, n: number, delta: (i: number) => unknown): string {
   const sse = upstreamText(1);
@@ -80,31 +74,7 @@ const streams = {
 const encoded = Object.fromEntries(Object.entries(streams).map(([k, v]) => [k, new TextEncoder().encode(v)])) as Record<keyof typeof streams, Uint8Array>;
 let streamKind: keyof typeof streams = 20;
 
-/** The upstream body as one network read, through the real Vertex event iterator. */
-function upstreamEvents(signal: AbortSignal | undefined) {
-  const bytes = encoded[streamKind];
-  const body = new ReadableStream<Uint8Array>({ pull: (c) => (c.enqueue(bytes), c.close()) });
-  const deadline = createDeadline(0, signal);
-  return vertexEvents(body, { deadline, inactivityMs: 300_000 });
-}
-
-const provider: Provider = {
-  name: "vertex",
-  complete: async () => ({ attempts: 1, upstreamStatus: 200, message }),
-  stream: async (_body, opts) => ({ attempts: 1, upstreamStatus: 200, events: upstreamEvents(opts.signal) }),
-};
-const app = createServerApp({ config, provider, version: "bench" });
-const post = (body: string) =>
-  new Request("http://127.0.0.1/v1/chat/completions", {
-    method: "POST",
-    headers: { "content-type": "application/json", "content-length": String(Buffer.byteLength(body)), authorization: "Bearer bench" },
-    body,
-  });
-const roundTrip = async (body: string) => {
-  const res = await app.fetch(post(body));
-  if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
-  await res.arrayBuffer();
-};
+const { roundTrip } = await loadStubApp(new URL("..", import.meta.url).pathname, () => encoded[streamKind]);
 const streamText = openaiBody("stream20");
 await bench("app.fetch, non-streaming (stub upstream)", () => roundTrip(jsonText));
 await bench("app.fetch, stream of 20 deltas (stub upstream)", () => roundTrip(streamText));
