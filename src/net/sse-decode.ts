@@ -24,9 +24,8 @@ export class SSEDecoder {
   #scanFrom = 0;
   /** The last chunk ended in CR: a LF at the start of the next one belongs to it. */
   #skipLF = false;
-  /** The event's first `data:` line, and any further ones (joined with "\n" at dispatch). */
-  #data: string | undefined;
-  #more: string[] | undefined;
+  /** The event's `data:` lines (joined with "\n" at dispatch). */
+  #data: string[] = [];
   #event: string | undefined;
   #id: string | undefined;
 
@@ -87,20 +86,12 @@ export class SSEDecoder {
     if (line === "") return this.#dispatch(out);
     if (line.charCodeAt(0) === 58 /* ":" */) return; // comment (keep-alive)
     const colon = line.indexOf(":");
-    // Hot path: a `data:` line (no field-name string, value cut in one slice).
-    if (colon === 4 && line.startsWith("data")) {
-      const value = line.slice(line.charCodeAt(5) === 32 ? 6 : 5);
-      if (this.#data === undefined) this.#data = value;
-      else (this.#more ??= []).push(value);
-      return;
-    }
     const field = colon === -1 ? line : line.slice(0, colon);
     let value = colon === -1 ? "" : line.slice(colon + 1);
     if (value.charCodeAt(0) === 32) value = value.slice(1);
     switch (field) {
       case "data":
-        if (this.#data === undefined) this.#data = value;
-        else (this.#more ??= []).push(value);
+        this.#data.push(value);
         break;
       case "event":
         this.#event = value;
@@ -115,14 +106,13 @@ export class SSEDecoder {
   }
 
   #dispatch(out: SSEMessage[]): void {
-    if (this.#data !== undefined) {
-      const msg: SSEMessage = { data: this.#more ? [this.#data, ...this.#more].join("\n") : this.#data };
+    if (this.#data.length > 0) {
+      const msg: SSEMessage = { data: this.#data.join("\n") };
       if (this.#event !== undefined && this.#event !== "") msg.event = this.#event;
       if (this.#id !== undefined) msg.id = this.#id;
       out.push(msg);
     }
-    this.#data = undefined;
-    this.#more = undefined;
+    this.#data = [];
     this.#event = undefined;
     this.#id = undefined;
   }

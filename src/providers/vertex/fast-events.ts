@@ -89,16 +89,22 @@ export function isPing(s: string, start: number, end: number): boolean {
   return false;
 }
 
+let matched: StreamEvent | undefined;
+const toEvent: DeltaHandlers = {
+  text: (index, literal) => void (matched = literalDeltaEvent("text", index, literal)),
+  args: (index, literal) => void (matched = literalDeltaEvent("args", index, literal)),
+  thinking: (index, literal) => void (matched = literalDeltaEvent("thinking", index, literal)),
+};
+
+/** The event object of a delta in the exact form at `s[start, end)` (`delta.json` keeps its literal), else undefined. */
+export function deltaEventAt(s: string, start: number, end: number): StreamEvent | undefined {
+  matched = undefined;
+  return matchDelta(s, start, end, toEvent) ? matched : undefined;
+}
+
 /** One whole payload: the StreamEvent for a delta or ping in the exact form, else undefined (use JSON.parse). */
 export function decodeFast(data: string): StreamEvent | undefined {
-  let ev: StreamEvent | undefined;
-  const handlers: DeltaHandlers = {
-    text: (index, literal) => void (ev = literalDeltaEvent("text", index, literal)),
-    args: (index, literal) => void (ev = literalDeltaEvent("args", index, literal)),
-    thinking: (index, literal) => void (ev = literalDeltaEvent("thinking", index, literal)),
-  };
-  if (matchDelta(data, 0, data.length, handlers)) return ev;
-  return isPing(data, 0, data.length) ? PING : undefined;
+  return deltaEventAt(data, 0, data.length) ?? (isPing(data, 0, data.length) ? PING : undefined);
 }
 
 /**

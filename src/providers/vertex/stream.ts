@@ -1,9 +1,9 @@
 /**
  * The :streamRawPredict body as an iterator of Anthropic StreamEvents. Each SSE `data:` payload is
- * JSON-parsed (Vertex's trailing-space padding is fine for JSON.parse) unless it is a text, tool-argument or
- * thinking delta or a ping in the exact wire form (fast-events.ts); every typed event is yielded by `next()`, including `error`,
- * `ping`, `vertex_event` and unknown types (the translator decides what to drop). `drainReady()` leaves
- * pings out.
+ * JSON-parsed (Vertex's trailing-space padding is fine for JSON.parse) unless it is a text, tool-argument
+ * or thinking delta or a ping in the exact wire form (fast-events.ts); every typed event is yielded by
+ * `next()`, including `error`, `ping`, `vertex_event` and unknown types (the translator decides what to
+ * drop). `drainReady()` leaves pings out.
  *
  * Failure semantics:
  * - the connection breaks, or the body ends without `message_stop` / an `error` event → UpstreamError("network");
@@ -19,8 +19,7 @@ import { SSEScanner } from "../../net/sse-scan.ts";
 import type { Logger } from "../../observability/logger.ts";
 import type { StreamEvent } from "../../wire/anthropic.ts";
 import type { EventStream, ReadySink } from "../types.ts";
-import { literalDeltaEvent } from "../../wire/json-literal.ts";
-import { PING, type DeltaHandlers, isPing, matchDelta } from "./fast-events.ts";
+import { deltaEventAt, isPing, matchDelta, PING } from "./fast-events.ts";
 
 export interface EventStreamOptions {
   /** Linked to the upstream fetch: aborting it tears the connection down. */
@@ -39,9 +38,9 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
  * Hot path (performance): one network read usually carries many events. The read's text is scanned in
  * place (SSEScanner) and events are decoded only when asked for: `next()` hands out an event already
  * buffered as a resolved promise, and `drainReady(sink)` hands every buffered event to a sink at once,
- * text, tool-argument and thinking deltas as (index, raw JSON literal) without any event object (fast-events.ts).
- * The async machinery (read, abort race) runs once per network read; the inactivity limit is one watchdog timer per stream,
- * re-armed lazily, instead of a timer per read.
+ * text, tool-argument and thinking deltas as (index, raw JSON literal) without any event object
+ * (fast-events.ts). The async machinery (read, abort race) runs once per network read; the inactivity
+ * limit is one watchdog timer per stream, re-armed lazily, instead of a timer per read.
  */
 export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOptions): EventStream & { drainReady(sink: ReadySink): void } {
   const reader = body.getReader();
@@ -128,13 +127,8 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
 
   // take(): the next buffered event as an object.
   let taken: StreamEvent | undefined;
-  const takeDelta: DeltaHandlers = {
-    text: (index, literal) => void (taken = literalDeltaEvent("text", index, literal)),
-    args: (index, literal) => void (taken = literalDeltaEvent("args", index, literal)),
-    thinking: (index, literal) => void (taken = literalDeltaEvent("thinking", index, literal)),
-  };
   const takeData = (s: string, start: number, end: number) => {
-    if (!matchDelta(s, start, end, takeDelta)) taken = eventOf(s, start, end);
+    taken = deltaEventAt(s, start, end) ?? eventOf(s, start, end);
   };
   const take = (): StreamEvent | undefined => {
     while (scanner.next(takeData)) {
@@ -145,7 +139,7 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
     return undefined;
   };
 
-  // drainReady(sink): every buffered event to the sink; text, argument and thinking deltas without an event object.
+  // drainReady(sink): every buffered event to the sink, the deltas without an event object.
   let sink: ReadySink | undefined;
   const drainData = (s: string, start: number, end: number) => {
     if (matchDelta(s, start, end, sink!) || isPing(s, start, end)) return; // a ping carries nothing
