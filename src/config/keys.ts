@@ -107,7 +107,7 @@ export const KEYS: readonly KeySpec[] = [
   { key: "streaming.buffer_size", kind: "int", min: 1, doc: "Buffered mode: flush after this many bytes of text", example: "256" },
   { key: "streaming.chunk_timeout_ms", kind: "int", min: 1, doc: "Buffered mode: flush after this long (ms)", example: "100" },
   { key: "streaming.keepalive_ms", kind: "int", min: 0, doc: "SSE keep-alive comment interval during upstream silence (ms, 0 = off)", example: "15000" },
-  { key: "streaming.inactivity_timeout_ms", kind: "int", min: 1, doc: "Abort an upstream stream silent for this long (ms)", example: "300000" },
+  { key: "streaming.inactivity_timeout_ms", kind: "int", min: 1, doc: "Abort a stream whose upstream is silent, or whose client reads nothing, for this long (ms)", example: "300000" },
   { key: "streaming.rules", kind: "table[]", fields: RULE_FIELDS, doc: "User-Agent rules for auto mode ([[streaming.rules]] pattern, mode)", example: '[{ pattern = "curl", mode = "never" }]' },
   // [limits]
   { key: "limits.default_max_tokens", kind: "int", min: 1, doc: "max_tokens sent upstream when the client gives none", example: "16384" },

@@ -5,7 +5,8 @@
  * - buffered mode flushes pending text after `chunk_timeout_ms` without a flush;
  * - an upstream error after the first byte becomes one `data: {"error":…}` frame and the stream ends
  *   (the OpenAI SDKs raise it), never a silent truncated success;
- * - the client going away (cancel) closes the upstream iterator, which aborts the upstream fetch.
+ * - the client going away (cancel) closes the upstream iterator, which aborts the upstream fetch;
+ * - backpressure: a client that reads slowly holds the upstream back (see drained()).
  *
  * Hot path (performance): one network read from the upstream usually carries many events. The pull takes
  * every event already received in one synchronous batch (the provider's `drainReady`; text, tool-argument
@@ -52,7 +53,11 @@ const TOOL_ARGS_FRAME_TAIL = `${TOOL_ARGS_TAIL}\n\n`;
 /** Bun's direct-stream controller: strings are written as UTF-8 without a TextEncoder per frame. */
 interface DirectController {
   write(chunk: string | ArrayBufferView): number | Promise<number>;
-  flush(): number | Promise<number> | undefined;
+  /**
+   * Sends what was written. `flush(true)` returns a promise that stays pending while the client's socket is
+   * full (without `true` Bun reports nothing and keeps every further byte in memory).
+   */
+  flush(wait?: boolean): number | Promise<number> | undefined;
   close(): void;
 }
 type Controller = DirectController;
@@ -68,7 +73,7 @@ export function streamResponse(
   rec.streaming = true;
   const translator = createStreamTranslator(opts.ctx);
   const coalescer = opts.buffered ? createCoalescer({ bufferSize: state.config.streaming.buffer_size }) : undefined;
-  const { keepalive_ms, chunk_timeout_ms } = state.config.streaming;
+  const { keepalive_ms, chunk_timeout_ms, inactivity_timeout_ms } = state.config.streaming;
   let pending: Promise<IteratorResult<StreamEvent>> | undefined;
   let finished = false;
 
@@ -141,9 +146,12 @@ export function streamResponse(
     const next = currentWait();
     if (next > 0) arm(next);
   };
+  /** The backpressure wait's stall timer (see drained()). */
+  let stall: ReturnType<typeof setTimeout> | undefined;
   function stopTimer() {
     if (timer !== undefined) clearTimeout(timer);
     timer = undefined;
+    if (stall !== undefined) clearTimeout(stall);
   }
   /** Waits for the next event with the keep-alive timer running. */
   const waitForEvent = async (p: Promise<IteratorResult<StreamEvent>>) => {
@@ -219,6 +227,22 @@ export function streamResponse(
     else if (d?.type === "thinking_delta" && typeof d.json === "string") onThinking((ev as { index: number }).index, d.json);
     else put(frames(translator.push(ev), true));
   };
+  /**
+   * Backpressure: a client that reads slowly holds the stream back. The pull waits until the client's socket
+   * takes the batch before it reads the upstream again, so Bun's fetch stops reading Vertex and TCP slows the
+   * model's stream down; the gateway keeps at most one batch per stream instead of the rest of the answer. A
+   * client that takes nothing for `inactivity_timeout_ms` is given up on like a silent upstream: the upstream
+   * is stopped and the stream ends with an error frame. Only this slow path pays for a timer.
+   */
+  const drained = (f: Promise<unknown>): Promise<unknown> => {
+    const stalled = new Promise<never>((_, reject) => {
+      stall = setTimeout(() => {
+        const msg = `the client did not read the stream for ${inactivity_timeout_ms} ms; the gateway stopped it`;
+        reject(new HttpError(408, msg, { type: "timeout_error", code: "client_stalled" }));
+      }, inactivity_timeout_ms);
+    });
+    return Promise.race([f, stalled]).finally(() => clearTimeout(stall));
+  };
   const sink: ReadySink = { text: onText, args: onArgs, thinking: onThinking, event: onEvent, full: () => unflushed >= MAX_BATCH };
   const drainReady = events.drainReady?.bind(events);
 
@@ -246,8 +270,8 @@ export function streamResponse(
           if (r === undefined) {
             if (unflushed > 0) {
               unflushed = 0;
-              const f = controller.flush();
-              if (f instanceof Promise) await f; // backpressure: the client reads slowly
+              const f = controller.flush(true);
+              if (f instanceof Promise && Bun.peek.status(f) === "pending") await drained(f);
               if (finished) return;
             }
             r = await waitForEvent((pending ??= events.next()));

@@ -10,7 +10,8 @@ export type FakeReply =
   | { message: Partial<Message>; delayMs?: number; headers?: Record<string, string> }
   | { sse: (string | Uint8Array)[]; delayMs?: number; reset?: false; stall?: false }
   | { sse: (string | Uint8Array)[]; reset: true; delayMs?: number }
-  | { sse: (string | Uint8Array)[]; stall: true; delayMs?: number };
+  | { sse: (string | Uint8Array)[]; stall: true; delayMs?: number }
+  | { sse: (string | Uint8Array)[]; paced: true; delayMs?: undefined };
 
 // ---------------------------------------------------------------- SSE framing
 

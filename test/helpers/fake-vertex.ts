@@ -24,6 +24,8 @@
  *   { sse: (string|bytes)[], delayMs? }            raw SSE pieces written one by one, delayMs apart, then end
  *   { sse, reset: true }                           pieces, then the connection is killed (client sees ECONNRESET)
  *   { sse, stall: true }                           pieces, then silence until the client goes away
+ *   { sse, paced: true }                           pieces written only as fast as the client reads them (each
+ *                                                  waits until the socket took the last; fake.piecesSent counts)
  * Default reply: text "Echo: <last user text>" (or a tool_use of the first/named tool when tools are given
  * with tool_choice any/tool; a thinking block first when thinking is on), ids msg_vrtx_…/toolu_vrtx_…,
  * model = URL model with '@' → '-', usage with both cache fields 0, stop_sequences/max_tokens honoured.
@@ -59,6 +61,8 @@ export interface FakeVertex {
   /** Streaming responses whose client went away before the fake finished writing. */
   abortedStreams: number;
   openStreams: number;
+  /** Pieces of `paced` streams written so far (a writer blocked by a client that does not read stops counting). */
+  piecesSent: number;
   /** Non-streaming requests whose client went away while the fake was delaying its answer. */
   abortedRequests: number;
   /** Bearer tokens seen, in order (rejected ones too). */
@@ -91,12 +95,14 @@ export async function startFakeVertex(opts: FakeVertexOptions = {}): Promise<Fak
     tokens: [],
     abortedStreams: 0,
     openStreams: 0,
+    piecesSent: 0,
     abortedRequests: 0,
     acceptTokens: opts.acceptTokens,
     reply: (...r) => void queue.push(...r),
     clear() {
       fake.requests.length = 0;
       fake.tokens.length = 0;
+      fake.piecesSent = 0;
       queue.length = 0;
     },
     close: async () => {},
@@ -143,7 +149,36 @@ export async function startFakeVertex(opts: FakeVertexOptions = {}): Promise<Fak
     return new Response(body, { status: 200, headers: SSE_HEADERS });
   };
 
+  /** A direct stream that writes one piece at a time and waits for the socket (flush(true)) before the next. */
+  const pacedResponse = (pieces: (string | Uint8Array)[], signal: AbortSignal) => {
+    let gone = false;
+    fake.openStreams++;
+    const done = (aborted: boolean) => {
+      if (gone) return;
+      gone = true;
+      fake.openStreams--;
+      if (aborted) fake.abortedStreams++;
+    };
+    signal.addEventListener("abort", () => done(true), { once: true });
+    const source = {
+      type: "direct",
+      async pull(c: { write(s: string | Uint8Array): unknown; flush(wait: boolean): unknown; close(): void }) {
+        for (const piece of pieces) {
+          if (gone) return;
+          c.write(piece);
+          await c.flush(true);
+          fake.piecesSent++;
+        }
+        done(false);
+        c.close();
+      },
+      cancel: () => done(true),
+    };
+    return new Response(new ReadableStream(source as unknown as ConstructorParameters<typeof ReadableStream>[0]), { status: 200, headers: SSE_HEADERS });
+  };
+
   const send = async (r: FakeReply, rec: RecordedRequest, urlModel: string, signal: AbortSignal): Promise<Response> => {
+    if ("sse" in r && "paced" in r && r.paced) return pacedResponse(r.sse, signal);
     if ("sse" in r) return sseResponse(r.sse, { delayMs: r.delayMs ?? eventDelay, reset: "reset" in r && r.reset, stall: "stall" in r && r.stall }, signal);
     if (r.delayMs) {
       const onAbort = () => fake.abortedRequests++;
