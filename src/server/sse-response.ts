@@ -96,7 +96,7 @@ export function streamResponse(
   const frames = (chunks: ChatCompletionChunk[], coalesce: boolean): string => {
     const out = coalesce && coalescer ? chunks.flatMap((c) => coalescer.push(c)) : chunks;
     let s = "";
-    for (const c of out) s += `data: ${chunkJson(c)}\n\n`;
+    for (const c of out) s += `data: ${chunkJson.chunk(c)}\n\n`;
     return s;
   };
   const flushCoalescer = () => (coalescer ? frames(coalescer.flush(), false) : "");

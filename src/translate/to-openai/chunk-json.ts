@@ -8,7 +8,8 @@ import type { ChatCompletionChunk } from "../../wire/openai.ts";
 
 /** A chunk serializer, plus the fast path for a plain text chunk whose content is already JSON. */
 export interface ChunkSerializer {
-  (c: ChatCompletionChunk): string;
+  /** The JSON text of a chunk (JSON.stringify's text). */
+  chunk(c: ChatCompletionChunk): string;
   /**
    * The JSON text of `{id, object, created, model, choices:[{index:0, delta:{content}, logprobs:null,
    * finish_reason:null}], usage:null}` where `literal` is the content as a JSON string literal (written as is).
@@ -58,13 +59,15 @@ export function createChunkSerializer(): ChunkSerializer {
   };
   const contentHead = (i: string, c: number, m: string): string => `${headFor(i, c, m)}0,"delta":{"content":`;
   const toolArgsHead = (i: string, c: number, m: string): string => `${headFor(i, c, m)}0,"delta":{"tool_calls":[{"index":`;
-  return Object.assign(serialize, {
+  // A plain object: made once per stream, and Object.assign onto a function cost ≈ 0.4 µs each time.
+  return {
+    chunk: serialize,
     content: (i: string, c: number, m: string, literal: string): string => contentHead(i, c, m) + literal + CONTENT_CHUNK_TAIL,
     contentHead,
     toolArgs: (i: string, c: number, m: string, k: number, literal: string): string => `${toolArgsHead(i, c, m)}${k}${TOOL_ARGS_MID}${literal}${TOOL_ARGS_TAIL}`,
     toolArgsHead,
     reasoningHead: (i: string, c: number, m: string): string => `${headFor(i, c, m)}0,"delta":{"reasoning_content":`,
-  });
+  };
 }
 
 type Choice = ChatCompletionChunk["choices"][number];

@@ -148,7 +148,7 @@ async function fastFrames(sse: string, ctx: StreamContext, pieces = 3): Promise<
     if (t.rawText(index, literal)) {
       rawHits++;
       out.push(JSON.parse(json.content(t.id, ctx.created, ctx.model, literal)));
-    } else for (const c of t.push({ type: "content_block_delta", index, delta: { type: "text_delta", text: JSON.parse(literal) } })) out.push(JSON.parse(json(c)));
+    } else for (const c of t.push({ type: "content_block_delta", index, delta: { type: "text_delta", text: JSON.parse(literal) } })) out.push(JSON.parse(json.chunk(c)));
   };
   const onArgs = (index: number, literal: string) => {
     const k = t.rawArgs(index, literal);
@@ -157,21 +157,21 @@ async function fastFrames(sse: string, ctx: StreamContext, pieces = 3): Promise<
       const head = json.toolArgsHead(t.id, ctx.created, ctx.model);
       expect(head + k + TOOL_ARGS_MID + literal + TOOL_ARGS_TAIL).toBe(json.toolArgs(t.id, ctx.created, ctx.model, k, literal)); // the server's four pieces
       out.push(JSON.parse(json.toolArgs(t.id, ctx.created, ctx.model, k, literal)));
-    } else for (const c of t.push({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: JSON.parse(literal) } })) out.push(JSON.parse(json(c)));
+    } else for (const c of t.push({ type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: JSON.parse(literal) } })) out.push(JSON.parse(json.chunk(c)));
   };
   const onThinking = (index: number, literal: string) => {
     if (t.rawThinking(index, literal)) {
       thinkingHits++;
       const frame = json.reasoningHead(t.id, ctx.created, ctx.model) + literal + CONTENT_CHUNK_TAIL;
       out.push(JSON.parse(frame));
-    } else for (const c of t.push({ type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: JSON.parse(literal) } })) out.push(JSON.parse(json(c)));
+    } else for (const c of t.push({ type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: JSON.parse(literal) } })) out.push(JSON.parse(json.chunk(c)));
   };
   const onEvent = (ev: StreamEvent) => {
     const d = ev.type === "content_block_delta" ? ev.delta : undefined;
     if (d?.type === "text_delta" && typeof d.json === "string") onText((ev as { index: number }).index, d.json);
     else if (d?.type === "input_json_delta" && typeof d.json === "string") onArgs((ev as { index: number }).index, d.json);
     else if (d?.type === "thinking_delta" && typeof d.json === "string") onThinking((ev as { index: number }).index, d.json);
-    else for (const c of t.push(ev)) out.push(JSON.parse(json(c)));
+    else for (const c of t.push(ev)) out.push(JSON.parse(json.chunk(c)));
   };
   try {
     const events = vertexEvents(body, { deadline: createDeadline(0), inactivityMs: 5000 });
@@ -181,7 +181,7 @@ async function fastFrames(sse: string, ctx: StreamContext, pieces = 3): Promise<
       if (r.done) break;
       onEvent(r.value);
     }
-    for (const c of t.finish()) out.push(JSON.parse(json(c)));
+    for (const c of t.finish()) out.push(JSON.parse(json.chunk(c)));
   } catch (e) {
     if (!(e instanceof HttpError) && !(e instanceof Error && e.name === "UpstreamError")) throw e;
     out.push({ error: e.message });
@@ -361,7 +361,7 @@ describe("ChunkSerializer.content", () => {
     const chunk = { id: "chatcmpl-x\"y", object: "chat.completion.chunk", created: 5, model: "m/é", choices: [{ index: 0, delta: { content: text }, logprobs: null, finish_reason: null }], usage: null };
     expect(s.content(chunk.id, chunk.created, chunk.model, JSON.stringify(text))).toBe(JSON.stringify(chunk));
     expect(s.contentHead(chunk.id, chunk.created, chunk.model) + JSON.stringify(text) + CONTENT_CHUNK_TAIL).toBe(JSON.stringify(chunk)); // written in three pieces
-    expect(s(chunk as never)).toBe(JSON.stringify(chunk)); // shares the cached head
+    expect(s.chunk(chunk as never)).toBe(JSON.stringify(chunk)); // shares the cached head
     expect(s.content("other", 6, "m", '"z"')).toBe(JSON.stringify({ ...chunk, id: "other", created: 6, model: "m", choices: [{ ...chunk.choices[0], delta: { content: "z" } }] }));
     const call = { ...chunk, choices: [{ ...chunk.choices[0], delta: { tool_calls: [{ index: 12, function: { arguments: text } }] } }] };
     expect(s.toolArgs(chunk.id, chunk.created, chunk.model, 12, JSON.stringify(text))).toBe(JSON.stringify(call));

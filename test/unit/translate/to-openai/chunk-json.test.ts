@@ -32,10 +32,10 @@ describe("createChunkSerializer", () => {
         const chunks = await chunksOf(name, includeUsage, name === "json-tool" ? "json_answer" : undefined);
         expect(chunks.length).toBeGreaterThan(0);
         const ser = createChunkSerializer();
-        for (const c of chunks) expect(ser(c)).toBe(JSON.stringify(c));
+        for (const c of chunks) expect(ser.chunk(c)).toBe(JSON.stringify(c));
         const coalescer = createCoalescer({ bufferSize: 16 });
         const merged = [...chunks.flatMap((c) => coalescer.push(c)), ...coalescer.flush()];
-        for (const c of merged) expect(ser(c)).toBe(JSON.stringify(c));
+        for (const c of merged) expect(ser.chunk(c)).toBe(JSON.stringify(c));
       }
     });
   }
@@ -52,6 +52,6 @@ describe("createChunkSerializer", () => {
       { ...base, created: 2 },
       base,
     ] as ChatCompletionChunk[];
-    for (const c of odd) expect(ser(c)).toBe(JSON.stringify(c));
+    for (const c of odd) expect(ser.chunk(c)).toBe(JSON.stringify(c));
   });
 });
