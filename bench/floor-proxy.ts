@@ -6,6 +6,11 @@
  * - buffered:  `await upstream.text()`, one translation pass, one string body (not streaming);
  * - translate: streaming: reader, an `indexOf` scan of each chunk, one OpenAI frame per text delta
  *              (content cut from the raw JSON), one write + flush per read.
+ * Non-streaming (`--mode json` in floors.ts), each adding one piece of the work any translating gateway does:
+ * - json:       `await upstream.json()` and `Response.json(...)` (the answer parsed and serialized);
+ * - json-parse: + the client's body parsed and serialized again for the upstream;
+ * - json-abort: + a client disconnect or a deadline aborting the upstream call (an AbortController linked to
+ *               the request's signal, a deadline timer, the signal passed to fetch, both undone at the end).
  *
  *   UPSTREAM_URL=http://127.0.0.1:PORT FLOOR=translate bun bench/floor-proxy.ts
  */
@@ -45,7 +50,9 @@ const server = Bun.serve({
   async fetch(req) {
     const url = req.url;
     const path = url.slice(url.indexOf("/", url.indexOf("//") + 2));
-    const res = await fetch(upstream + path, { method: "POST", headers: { "content-type": "application/json", authorization: "Bearer bench" }, body: await req.arrayBuffer() });
+    const headers = { "content-type": "application/json", authorization: "Bearer bench" };
+    if (floor.startsWith("json")) return jsonFloor(req, upstream + path, headers);
+    const res = await fetch(upstream + path, { method: "POST", headers, body: await req.arrayBuffer() });
     if (floor === "pipe") return new Response(res.body, { headers: SSE });
     if (floor === "buffered") return new Response(translate(await res.text()), { headers: SSE });
     const reader = res.body!.getReader();
@@ -65,5 +72,20 @@ const server = Bun.serve({
     return new Response(new ReadableStream(direct as unknown as ConstructorParameters<typeof ReadableStream>[0]), { headers: SSE });
   },
 });
+async function jsonFloor(req: Request, target: string, headers: Record<string, string>): Promise<Response> {
+  const body = floor === "json" ? await req.arrayBuffer() : JSON.stringify(await req.json());
+  if (floor !== "json-abort") return Response.json(await (await fetch(target, { method: "POST", headers, body })).json());
+  const ctrl = new AbortController();
+  const onAbort = () => ctrl.abort();
+  req.signal.addEventListener("abort", onAbort, { once: true });
+  const timer = setTimeout(onAbort, 600_000);
+  try {
+    return Response.json(await (await fetch(target, { method: "POST", headers, body, signal: ctrl.signal })).json());
+  } finally {
+    clearTimeout(timer);
+    req.signal.removeEventListener("abort", onAbort);
+  }
+}
+
 console.log(`listening ${server.url.href.replace(/\/$/, "")}`);
 process.on("SIGTERM", () => process.exit(0));

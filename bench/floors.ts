@@ -1,9 +1,9 @@
 /**
- * How low can a Bun gateway's stream path go? Loads the floor proxies (bench/floor-proxy.ts) and modelmux
- * from source side by side, interleaved, on the same fake upstream, and prints CPU µs per request and
- * requests/s against the native pipe:
+ * How low can a Bun gateway go? Loads the floor proxies (bench/floor-proxy.ts) and modelmux from source
+ * side by side, interleaved, on the same fake upstream, and prints CPU µs per request and requests/s
+ * against the native pipe:
  *
- *   bun bench/floors.ts [--mode stream20] [--rounds 3] [--duration 3]
+ *   bun bench/floors.ts [--mode stream20|stream1000|tool|json] [--rounds 3] [--duration 3]
  *
  * The figures and what they mean are in bench/README.md (Findings).
  */
@@ -19,7 +19,7 @@ const arg = (name: string, fallback: string) => {
   return i >= 0 ? (process.argv[i + 1] ?? fallback) : fallback;
 };
 const mode = arg("mode", "stream20") as ModeName;
-if (!MODES.includes(mode) || mode === "json") throw new Error("--mode is one of stream20, stream1000, tool");
+if (!MODES.includes(mode)) throw new Error(`--mode is one of ${MODES.join(", ")}`);
 const rounds = Number(arg("rounds", "3"));
 const duration = Math.min(15, Number(arg("duration", "3")));
 if (!ensureWrk((s) => console.error(s))) process.exit(2);
@@ -28,7 +28,7 @@ await writeBodies();
 const fake = await startFake("whole");
 const targets: Array<{ label: string; t: Target }> = [];
 try {
-  for (const floor of ["pipe", "touch", "buffered", "translate"]) {
+  for (const floor of mode === "json" ? ["pipe", "json", "json-parse", "json-abort"] : ["pipe", "touch", "buffered", "translate"]) {
     const child = await spawnServer({ name: floor, cmd: [process.execPath, join(ROOT, "bench", "floor-proxy.ts")], env: { UPSTREAM_URL: fake.url, FLOOR: floor } });
     targets.push({
       label: floor,
