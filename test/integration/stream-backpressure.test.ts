@@ -77,6 +77,28 @@ describe("a client that does not read", () => {
     expect(finish).toBe("stop");
   }, 30_000);
 
+  test("going away while the gateway waits for it stops the upstream at once", async () => {
+    fake = await startFakeVertex();
+    gw = await startGateway({ config: vertexConfig(fake.url) });
+    fake.reply({ sse: bigAnswer(), paced: true });
+    const client = new AbortController();
+    const res = await fetch(`${gw.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "claude-sonnet-4-5", messages: [{ role: "user", content: "long" }], stream: true }),
+      signal: client.signal,
+    });
+    expect(res.status).toBe(200);
+    await settled(() => fake!.piecesSent); // the gateway is now waiting for this client's socket
+    expect(fake.abortedStreams).toBe(0);
+    client.abort();
+    await settled(() => fake!.abortedStreams, 300, 5_000);
+    expect(fake.abortedStreams).toBe(1);
+    const access = gw.logs.map((l) => JSON.parse(l)).filter((l) => l.path === "/v1/chat/completions");
+    expect(access.map((l) => [l.status, l.error])).toEqual([[499, "client disconnected"]]);
+    expect(res.bodyUsed).toBe(false); // keeps `res` alive until here: a collected Response closes its connection
+  }, 30_000);
+
   test("is given up on after inactivity_timeout_ms: upstream stopped, error frame at the end", async () => {
     const { fake, gw, stream } = await setUp(300);
     await settled(() => fake.abortedStreams, 600, 5_000);
