@@ -109,23 +109,35 @@ export async function startFakeVertex(opts: FakeVertexOptions = {}): Promise<Fak
   };
   const eventDelay = opts.eventDelayMs ?? 2;
 
-  const sseResponse = (pieces: (string | Uint8Array)[], mode: { delayMs: number; reset?: boolean; stall?: boolean }, signal: AbortSignal) => {
-    const enc = new TextEncoder();
+  /** Counts a stream as open until `done` (once; aborted → abortedStreams), which the client's abort calls too. */
+  const openStream = (signal: AbortSignal) => {
     let finished = false;
-    fake.openStreams++;
     const done = (aborted: boolean) => {
       if (finished) return;
       finished = true;
       fake.openStreams--;
       if (aborted) fake.abortedStreams++;
     };
+    fake.openStreams++;
     signal.addEventListener("abort", () => done(true), { once: true });
+    return {
+      done,
+      get finished() {
+        return finished;
+      },
+    };
+  };
+
+  const sseResponse = (pieces: (string | Uint8Array)[], mode: { delayMs: number; reset?: boolean; stall?: boolean }, signal: AbortSignal) => {
+    const enc = new TextEncoder();
+    const st = openStream(signal);
+    const { done } = st;
     const body = new ReadableStream<Uint8Array>({
       async start(ctrl) {
         try {
           for (let i = 0; i < pieces.length; i++) {
             if (i > 0 && mode.delayMs > 0) await Bun.sleep(mode.delayMs);
-            if (finished) return;
+            if (st.finished) return;
             const piece = pieces[i]!;
             ctrl.enqueue(typeof piece === "string" ? enc.encode(piece) : piece);
           }
@@ -151,20 +163,13 @@ export async function startFakeVertex(opts: FakeVertexOptions = {}): Promise<Fak
 
   /** A direct stream that writes one piece at a time and waits for the socket (flush(true)) before the next. */
   const pacedResponse = (pieces: (string | Uint8Array)[], signal: AbortSignal) => {
-    let gone = false;
-    fake.openStreams++;
-    const done = (aborted: boolean) => {
-      if (gone) return;
-      gone = true;
-      fake.openStreams--;
-      if (aborted) fake.abortedStreams++;
-    };
-    signal.addEventListener("abort", () => done(true), { once: true });
+    const st = openStream(signal);
+    const { done } = st;
     const source = {
       type: "direct",
       async pull(c: { write(s: string | Uint8Array): unknown; flush(wait: boolean): unknown; close(): void }) {
         for (const piece of pieces) {
-          if (gone) return;
+          if (st.finished) return;
           c.write(piece);
           await c.flush(true);
           fake.piecesSent++;

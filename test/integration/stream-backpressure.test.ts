@@ -48,14 +48,22 @@ afterEach(async () => {
   await fake?.close();
 });
 
-async function setUp(inactivityMs?: number) {
+const REQUEST = { model: "claude-sonnet-4-5", messages: [{ role: "user" as const, content: "long" }], stream: true as const };
+
+/** A gateway in front of a fake Vertex that will pace the big answer to whoever asks. */
+async function start(inactivityMs?: number) {
   fake = await startFakeVertex();
   const streaming = inactivityMs ? { inactivity_timeout_ms: inactivityMs } : {};
   gw = await startGateway({ config: vertexConfig(fake.url, { streaming }) });
   const pieces = bigAnswer();
   fake.reply({ sse: pieces, paced: true });
-  const stream = await gw.client.chat.completions.create({ model: "claude-sonnet-4-5", messages: [{ role: "user", content: "long" }], stream: true });
-  return { fake, gw, pieces, stream };
+  return { fake, gw, pieces };
+}
+
+/** start(), then an SDK stream whose body nobody reads yet. */
+async function setUp(inactivityMs?: number) {
+  const started = await start(inactivityMs);
+  return { ...started, stream: await started.gw.client.chat.completions.create(REQUEST) };
 }
 
 describe("a client that does not read", () => {
@@ -78,21 +86,19 @@ describe("a client that does not read", () => {
   }, 30_000);
 
   test("going away while the gateway waits for it stops the upstream at once", async () => {
-    fake = await startFakeVertex();
-    gw = await startGateway({ config: vertexConfig(fake.url) });
-    fake.reply({ sse: bigAnswer(), paced: true });
+    const { fake, gw } = await start();
     const client = new AbortController();
     const res = await fetch(`${gw.url}/v1/chat/completions`, {
       method: "POST",
       headers: { "content-type": "application/json" },
-      body: JSON.stringify({ model: "claude-sonnet-4-5", messages: [{ role: "user", content: "long" }], stream: true }),
+      body: JSON.stringify(REQUEST),
       signal: client.signal,
     });
     expect(res.status).toBe(200);
-    await settled(() => fake!.piecesSent); // the gateway is now waiting for this client's socket
+    await settled(() => fake.piecesSent); // the gateway is now waiting for this client's socket
     expect(fake.abortedStreams).toBe(0);
     client.abort();
-    await settled(() => fake!.abortedStreams, 300, 5_000);
+    await settled(() => fake.abortedStreams, 300, 5_000);
     expect(fake.abortedStreams).toBe(1);
     const access = gw.logs.map((l) => JSON.parse(l)).filter((l) => l.path === "/v1/chat/completions");
     expect(access.map((l) => [l.status, l.error])).toEqual([[499, "client disconnected"]]);
