@@ -9,7 +9,10 @@
  * - a tool call's argument piece in the same form, `…"delta":{"type":"input_json_delta","partial_json":"…"}}`
  *   (agents stream long arguments, e.g. whole files, as hundreds of these), and a thinking piece,
  *   `…"delta":{"type":"thinking_delta","thinking":"…"}}` (extended thinking streams thousands);
- * - `ping` (`{"type": "ping"}`, with or without the space, padded).
+ * - `ping` (`{"type": "ping"}`, with or without the space, padded);
+ * - the events around a text block, which every answer has: `{"type":"content_block_start","index":N,
+ *   "content_block":{"type":"text","text":""}}`, `{"type":"content_block_stop","index":N}` and
+ *   `{"type":"message_stop"}` (padded), decoded without JSON.parse (three of the five parses of a plain answer).
  * Anything else (other key order, extra keys, other whitespace, an invalid literal) is not matched and
  * takes the normal JSON.parse path, so the result is always what JSON.parse would have given.
  */
@@ -41,19 +44,9 @@ export interface DeltaHandlers {
  */
 export function matchDelta(s: string, start: number, end: number, to: DeltaHandlers): boolean {
   if (!s.startsWith(DELTA_PREFIX, start)) return false;
-  let i = start + DELTA_PREFIX.length;
-  let c = s.charCodeAt(i);
-  let index = 0;
-  if (c === 48 /* 0 */) i++;
-  else {
-    // A plain JSON integer without leading zeros, at most 9 digits (anything else: slow path).
-    const first = i;
-    while (c >= 48 && c <= 57 && i - first < 9) {
-      index = index * 10 + (c - 48);
-      c = s.charCodeAt(++i);
-    }
-    if (i === first) return false;
-  }
+  const index = indexAt(s, start + DELTA_PREFIX.length);
+  if (index < 0) return false;
+  const i = indexEnd;
   let open: number;
   let kind: 0 | 1 | 2;
   if (s.startsWith(TEXT_KEY, i)) {
@@ -68,13 +61,7 @@ export function matchDelta(s: string, start: number, end: number, to: DeltaHandl
   } else return false;
   const close = literalEnd(s, open, end);
   if (close < 0) return false;
-  // Suffix: `}`, spaces, `}`, spaces, end.
-  let j = close + 1;
-  if (j >= end || s.charCodeAt(j) !== 125) return false;
-  j++;
-  while (j < end && s.charCodeAt(j) === 32) j++;
-  if (j >= end || s.charCodeAt(j) !== 125) return false;
-  if (!onlySpaces(s, j + 1, end)) return false;
+  if (!closes(s, close + 1, end, 2)) return false;
   const literal = s.slice(open, close + 1);
   if (kind === 0) to.text(index, literal);
   else if (kind === 1) to.args(index, literal);
@@ -87,6 +74,63 @@ export function isPing(s: string, start: number, end: number): boolean {
   if (s.startsWith(PING_SPACED, start)) return start + PING_SPACED.length <= end && onlySpaces(s, start + PING_SPACED.length, end);
   if (s.startsWith(PING_TIGHT, start)) return start + PING_TIGHT.length <= end && onlySpaces(s, start + PING_TIGHT.length, end);
   return false;
+}
+
+const START_PREFIX = '{"type":"content_block_start","index":';
+const TEXT_BLOCK = ',"content_block":{"type":"text","text":""';
+const STOP_PREFIX = '{"type":"content_block_stop","index":';
+const MESSAGE_STOP = '{"type":"message_stop"';
+/** The one message_stop event (it carries nothing). */
+export const MESSAGE_STOP_EVENT: StreamEvent = Object.freeze({ type: "message_stop" as const });
+
+/**
+ * The event at `s[start, end)` when it is a text block's start, a block's stop or message_stop in the
+ * exact form (padding spaces allowed before each closing brace and at the end), else undefined.
+ */
+export function blockEventAt(s: string, start: number, end: number): StreamEvent | undefined {
+  if (s.startsWith(STOP_PREFIX, start)) {
+    const index = indexAt(s, start + STOP_PREFIX.length);
+    return index >= 0 && closes(s, indexEnd, end, 1) ? { type: "content_block_stop", index } : undefined;
+  }
+  if (s.startsWith(START_PREFIX, start)) {
+    const index = indexAt(s, start + START_PREFIX.length);
+    if (index < 0 || !s.startsWith(TEXT_BLOCK, indexEnd) || !closes(s, indexEnd + TEXT_BLOCK.length, end, 2)) return undefined;
+    return { type: "content_block_start", index, content_block: { type: "text", text: "" } };
+  }
+  return s.startsWith(MESSAGE_STOP, start) && closes(s, start + MESSAGE_STOP.length, end, 1) ? MESSAGE_STOP_EVENT : undefined;
+}
+
+/** Where the integer read by the last indexAt() ended. */
+let indexEnd = 0;
+/**
+ * The content block index at `i`: a plain JSON integer without leading zeros, at most 9 digits; -1 for
+ * anything else (the slow path). Sets indexEnd.
+ */
+function indexAt(s: string, i: number): number {
+  let c = s.charCodeAt(i);
+  if (c === 48 /* 0 */) {
+    indexEnd = i + 1;
+    return 0;
+  }
+  let index = 0;
+  const first = i;
+  while (c >= 48 && c <= 57 && i - first < 9) {
+    index = index * 10 + (c - 48);
+    c = s.charCodeAt(++i);
+  }
+  indexEnd = i;
+  return i === first ? -1 : index;
+}
+
+/** True when `s[from, end)` is `n` closing braces, each after optional spaces, then only spaces. */
+function closes(s: string, from: number, end: number, n: number): boolean {
+  let j = from;
+  for (let k = 0; k < n; k++) {
+    while (j < end && s.charCodeAt(j) === 32) j++;
+    if (j >= end || s.charCodeAt(j) !== 125 /* } */) return false;
+    j++;
+  }
+  return onlySpaces(s, j, end);
 }
 
 let matched: StreamEvent | undefined;
@@ -102,9 +146,9 @@ export function deltaEventAt(s: string, start: number, end: number): StreamEvent
   return matchDelta(s, start, end, toEvent) ? matched : undefined;
 }
 
-/** One whole payload: the StreamEvent for a delta or ping in the exact form, else undefined (use JSON.parse). */
+/** One whole payload: the StreamEvent for any of the forms above, else undefined (use JSON.parse). */
 export function decodeFast(data: string): StreamEvent | undefined {
-  return deltaEventAt(data, 0, data.length) ?? (isPing(data, 0, data.length) ? PING : undefined);
+  return deltaEventAt(data, 0, data.length) ?? (isPing(data, 0, data.length) ? PING : blockEventAt(data, 0, data.length));
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The :streamRawPredict body as an iterator of Anthropic StreamEvents. Each SSE `data:` payload is
- * JSON-parsed (Vertex's trailing-space padding is fine for JSON.parse) unless it is a text, tool-argument
- * or thinking delta or a ping in the exact wire form (fast-events.ts); every typed event is yielded by
+ * JSON-parsed (Vertex's trailing-space padding is fine for JSON.parse) unless it is in one of the exact wire
+ * forms fast-events.ts decodes itself (deltas, pings, a text block's start and stop, message_stop; a plain
+ * answer then parses only message_start and message_delta); every typed event is yielded by
  * `next()`, including `error`, `ping`, `vertex_event` and unknown types (the translator decides what to
  * drop). `drainReady()` leaves pings out.
  *
@@ -19,7 +20,7 @@ import { SSEScanner } from "../../net/sse-scan.ts";
 import type { Logger } from "../../observability/logger.ts";
 import type { StreamEvent } from "../../wire/anthropic.ts";
 import type { EventStream, ReadySink } from "../types.ts";
-import { deltaEventAt, isPing, matchDelta, PING } from "./fast-events.ts";
+import { blockEventAt, deltaEventAt, isPing, matchDelta, PING } from "./fast-events.ts";
 
 export interface EventStreamOptions {
   /** Linked to the upstream fetch: aborting it tears the connection down. */
@@ -120,7 +121,7 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
   /** An event decoded from a payload (JSON.parse unless it is a ping); notes the end of the stream. */
   const eventOf = (s: string, start: number, end: number): StreamEvent | undefined => {
     if (isPing(s, start, end)) return PING;
-    const ev = parse(start === 0 && end === s.length ? s : s.slice(start, end), o.logger, o.requestId);
+    const ev = blockEventAt(s, start, end) ?? parse(start === 0 && end === s.length ? s : s.slice(start, end), o.logger, o.requestId);
     if (ev && (ev.type === "message_stop" || ev.type === "error")) sawEnd = true;
     return ev;
   };

@@ -26,6 +26,7 @@ import { literalValue } from "../../wire/json-literal.ts";
 import type { ChatCompletionChunk, ChunkDelta, FinishReason } from "../../wire/openai.ts";
 import { streamErrorToHttpError } from "../errors.ts";
 import { toFinishReason } from "../reasons.ts";
+import { EMPTY_DELTA, ROLE_DELTA } from "./chunk-json.ts";
 import { hasInput, REASONING_SEPARATOR, redactedBlockOut, str, thinkingBlockOut, toArguments } from "./blocks.ts";
 import type { ResponseContext } from "./response.ts";
 import { mergeUsage, summarizeUsage, toCompletionUsage, type PartialUsage, type UsageSummary } from "./usage.ts";
@@ -123,7 +124,7 @@ export function createStreamTranslator(ctx: StreamContext): StreamTranslator {
   const start = (out: ChatCompletionChunk[]): ChatCompletionChunk[] => {
     if (!s.started) {
       s.started = true;
-      out.unshift(chunk({ role: "assistant", content: "" }));
+      out.unshift(chunk(ROLE_DELTA));
     }
     return out;
   };
@@ -133,7 +134,7 @@ export function createStreamTranslator(ctx: StreamContext): StreamTranslator {
     const out: ChatCompletionChunk[] = [];
     if (s.heldText && !s.jsonSeen) out.push(chunk({ content: s.heldText }));
     s.heldText = "";
-    out.push(chunk({}, toFinishReason(s.stopReason, { jsonOnly: s.jsonSeen && s.nextToolIndex === 0 })));
+    out.push(chunk(EMPTY_DELTA, toFinishReason(s.stopReason, { jsonOnly: s.jsonSeen && s.nextToolIndex === 0 })));
     return start(out);
   };
 

@@ -72,6 +72,20 @@ describe("decodeFast", () => {
     expect(decodeFast('{"type": "ping", "x": 1}')).toBeUndefined();
   });
 
+  test("a text block's start, a block's stop and message_stop, padded or not, decode to what JSON.parse gives", () => {
+    const forms = [
+      `{"type":"message_stop"}`,
+      `{"type":"message_stop" }   `,
+      `{"type":"content_block_stop","index":0}`,
+      `{"type":"content_block_stop","index":0          }`,
+      `{"type":"content_block_stop","index":123456789}  `,
+      `{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}`,
+      `{"type":"content_block_start","index":3,"content_block":{"type":"text","text":""}  }     `,
+      `{"type":"content_block_start","index":12,"content_block":{"type":"text","text":"" } }`,
+    ];
+    for (const d of forms) expect([d, decodeFast(d)]).toEqual([d, JSON.parse(d)]);
+  });
+
   test("anything not in the exact form falls back (undefined)", () => {
     const bad = [
       data(0, '"x"', "", "\t"),
@@ -101,7 +115,19 @@ describe("decodeFast", () => {
       data(0, '"a\\"'),
       data(0, '"unterminated'),
       `{"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"x"`,
-      `{"type":"message_stop"}`,
+      `{"type":"message_stop","x":1}`,
+      `{"type":"message_stop"}x`,
+      `{"type":"message_stop"`,
+      `{"type":"content_block_stop","index":01}`,
+      `{"type":"content_block_stop","index":0,"x":1}`,
+      `{"type":"content_block_stop","index":0}}`,
+      `{"type":"content_block_stop","index":0\t}`,
+      `{"type":"content_block_stop","index":}`,
+      `{"type":"content_block_start","index":0,"content_block":{"type":"text","text":"a"}}`,
+      `{"type":"content_block_start","index":0,"content_block":{"type":"text","text":"","citations":[]}}`,
+      `{"type":"content_block_start","index":0,"content_block":{"type":"thinking","thinking":""}}`,
+      `{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}`,
+      `{"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}}`,
     ];
     for (const d of bad) expect([d, decodeFast(d)]).toEqual([d, undefined]);
   });

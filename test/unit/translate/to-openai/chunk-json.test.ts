@@ -50,6 +50,11 @@ describe("createChunkSerializer", () => {
       { ...base, usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } },
       { ...base, id: "c2\u2028\"" },
       { ...base, created: 2 },
+      { ...base, choices: [], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } },
+      { usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 }, ...base, choices: [] },
+      { ...base, choices: [], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 }, extra: 1 },
+      { model: "m", ...base },
+      { ...base, choices: [{ delta: { content: "x" }, index: 0, logprobs: null, finish_reason: null }] },
       base,
     ] as ChatCompletionChunk[];
     for (const c of odd) expect(ser.chunk(c)).toBe(JSON.stringify(c));
