@@ -43,6 +43,8 @@ describe("createChunkSerializer", () => {
   test("falls back to JSON.stringify for anything but the translator's shape", () => {
     const ser = createChunkSerializer();
     const base = { id: "c1", object: "chat.completion.chunk", created: 1, model: "m", choices: [{ index: 0, delta: { content: "x" }, logprobs: null, finish_reason: null }], usage: null } as ChatCompletionChunk;
+    const { usage: _u, ...withoutUsage } = base;
+    const { model: _m, ...withoutModel } = base;
     const odd = [
       { ...base, system_fingerprint: "fp" },
       { ...base, choices: [] },
@@ -51,9 +53,10 @@ describe("createChunkSerializer", () => {
       { ...base, id: "c2\u2028\"" },
       { ...base, created: 2 },
       { ...base, choices: [], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 } },
-      { usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 }, ...base, choices: [] },
+      // The same keys in another order (the serializer's template would reorder them).
+      { usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 }, ...withoutUsage, choices: [] },
       { ...base, choices: [], usage: { prompt_tokens: 1, completion_tokens: 2, total_tokens: 3 }, extra: 1 },
-      { model: "m", ...base },
+      { model: "m", ...withoutModel },
       { ...base, choices: [{ delta: { content: "x" }, index: 0, logprobs: null, finish_reason: null }] },
       base,
     ] as ChatCompletionChunk[];
