@@ -153,8 +153,9 @@ export function streamResponse(
     timer = undefined;
     if (stall !== undefined) clearTimeout(stall);
   }
-  /** Waits for the next event with the keep-alive timer running. */
+  /** Waits for the next event with the keep-alive timer running (none for an event already there). */
   const waitForEvent = async (p: Promise<IteratorResult<StreamEvent>>) => {
+    if (Bun.peek.status(p) !== "pending") return p;
     waitingSince = performance.now();
     const wait = currentWait();
     // keepalive_ms = 0 turns keep-alive comments off: then wait for the upstream without a timer.

@@ -45,6 +45,7 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
  */
 export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOptions): EventStream & { drainReady(sink: ReadySink): void } {
   const reader = body.getReader();
+  type ReadResult = Awaited<ReturnType<typeof reader.read>>;
   const scanner = new SSEScanner();
   const { deadline } = o;
   let eof = false;
@@ -97,24 +98,51 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
     if (!ended) void reader.cancel().catch(() => undefined); // releases the body
   };
 
+  /** A read next() started and found still pending: fill() waits for it instead of starting another. */
+  let started: Promise<ReadResult> | undefined;
   /** One network read into the scanner (or the end of the body). */
   const fill = async (): Promise<void> => {
-    if (watch) {
-      readingSince = performance.now();
-      timer ??= setTimeout(onTimer, limit);
-    }
-    let r: Awaited<ReturnType<typeof reader.read>>;
-    try {
-      const read = reader.read();
-      r = await (Bun.peek.status(read) === "pending" ? Promise.race([read, abortedOnce()]) : read);
-    } finally {
-      readingSince = -1;
-    }
+    const read = started ?? reader.read();
+    started = undefined;
+    let r: ReadResult;
+    if (Bun.peek.status(read) === "pending") {
+      // Only a read that really waits arms the watchdog (data already received needs none).
+      if (watch) {
+        readingSince = performance.now();
+        timer ??= setTimeout(onTimer, limit);
+      }
+      try {
+        r = await Promise.race([read, abortedOnce()]);
+      } finally {
+        readingSince = -1;
+      }
+    } else r = await read;
+    apply(r);
+  };
+  const apply = (r: ReadResult) => {
     if (r.done) {
       eof = true;
       scanner.end();
     } else {
       scanner.push(r.value);
+    }
+  };
+  /**
+   * The next event without waiting, when the body already holds it: reads that are already fulfilled are
+   * taken synchronously (Bun.peek). Undefined when a read has to wait (it is left in `started`) or at the end.
+   */
+  const takeNow = (): StreamEvent | undefined => {
+    for (;;) {
+      const ev = take();
+      if (ev || eof) return ev;
+      const read = reader.read();
+      const status = Bun.peek.status(read);
+      if (status !== "fulfilled") {
+        if (status === "rejected") read.catch(() => undefined); // fill() rethrows it a few microtasks later
+        started = read;
+        return undefined;
+      }
+      apply(Bun.peek(read) as ReadResult);
     }
   };
 
@@ -177,9 +205,13 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
 
   const it: EventStream & { drainReady(sink: ReadySink): void } = {
     next() {
-      if (inflight === 0 && !closed) {
-        const ev = take();
+      if (inflight === 0 && !closed && started === undefined) {
+        const ev = takeNow();
         if (ev) return Promise.resolve({ done: false, value: ev });
+        if (eof && sawEnd) {
+          close(true);
+          return Promise.resolve(DONE);
+        }
       }
       inflight++;
       const p = chain.then(step);

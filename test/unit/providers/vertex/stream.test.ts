@@ -67,6 +67,35 @@ describe("vertexEvents", () => {
     expect(deadline.signal.aborted).toBe(true);
   });
 
+  it("events the body already holds come out of next() as settled promises, the end too (no wait, no watchdog)", async () => {
+    const raw = 'event: message_start\ndata: {"type":"message_start","message":{"id":"m"}}\n\n' + STOP;
+    const events = vertexEvents(body([raw.slice(0, 30), raw.slice(30)]), { deadline: createDeadline(0), inactivityMs: 1000 });
+    await Bun.sleep(0); // the body's start() has enqueued everything
+    const a = events.next();
+    const b = events.next();
+    const c = events.next();
+    expect([a, b, c].map((p) => Bun.peek.status(p))).toEqual(["fulfilled", "fulfilled", "fulfilled"]);
+    expect([(await a).value?.type, (await b).value?.type, (await c).done]).toEqual(["message_start", "message_stop", true]);
+  });
+
+  it("a body that errors after buffered data: the data, then a network error (no unhandled rejection)", async () => {
+    const enc = new TextEncoder();
+    const broken = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(enc.encode('data: {"type":"message_start","message":{"id":"m"}}\n\n'));
+      },
+      pull(c) {
+        if (c.desiredSize !== null && c.desiredSize > 0) c.error(new Error("connection reset")); // the next read fails at once
+      },
+    });
+    const events = vertexEvents(broken, { deadline: createDeadline(0), inactivityMs: 1000 });
+    await Bun.sleep(0);
+    expect((await events.next()).value?.type).toBe("message_start");
+    const e = await events.next().catch((x) => x);
+    expect(e).toBeInstanceOf(UpstreamError);
+    expect(e.message).toContain("connection reset");
+  });
+
   it("a caller abort surfaces the caller's reason", async () => {
     const parent = new AbortController();
     const it = vertexEvents(body([], "hang"), { deadline: createDeadline(0, parent.signal), inactivityMs: 60_000 });
