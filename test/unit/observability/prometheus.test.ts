@@ -27,6 +27,25 @@ describe("text exposition", () => {
     expect(sampleSum(fams, "t_latency_seconds_sum")).toBeCloseTo(55.65);
   });
 
+  test("series updated in any order keep their own counts (the last-series shortcut never mixes them)", () => {
+    const c = new Counter("c_total", "c", ["a", "b"]);
+    const h = new Histogram("h_seconds", "h", [1, 2], ["a"]);
+    const labels = ["x", "1"];
+    c.inc(labels);
+    labels[1] = "2"; // a caller reusing its array: the series keeps its own copy
+    c.inc(labels, 5);
+    c.inc(["x", "1"], 2);
+    c.inc(["x", String(1)]);
+    c.inc(["x", "2"]);
+    expect([c.get(["x", "1"]), c.get(["x", "2"]), c.get(["x", "3"])]).toEqual([4, 6, 0]);
+    for (const [v, a] of [[0.5, "p"], [1.5, "q"], [3, "p"], [0.1, "p"]] as const) h.observe(v, [a]);
+    expect([h.count(["p"]), h.count(["q"])]).toEqual([3, 1]);
+    const out: string[] = [];
+    h.render(out);
+    expect(out).toContain('h_seconds_bucket{a="p",le="1"} 2');
+    expect(out).toContain('h_seconds_bucket{a="q",le="2"} 1');
+  });
+
   test("label values are escaped", () => {
     expect(escapeLabelValue('a"b\\c\nd')).toBe('a\\"b\\\\c\\nd');
     const c = new Counter("t_total", "x", ["model"]);
