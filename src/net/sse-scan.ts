@@ -48,6 +48,20 @@ export class SSEScanner {
       this.#pos = p;
       return false;
     }
+    // The usual shape, complete: [`event: …` LF] `data: …` LF LF. The data line is scanned once, for its LF.
+    let q = p;
+    if (s.startsWith("event:", q)) {
+      const lf = s.indexOf("\n", q);
+      q = lf === -1 ? -1 : lf + 1;
+    }
+    if (q !== -1 && s.startsWith("data: ", q)) {
+      const lf = s.indexOf("\n", q + 6);
+      if (lf !== -1 && s.charCodeAt(lf + 1) === 10) {
+        this.#pos = this.#scanFrom = lf + 2;
+        onData(s, q + 6, lf);
+        return true;
+      }
+    }
     let end = s.indexOf("\n\n", Math.max(p, this.#scanFrom));
     let after: number;
     if (end === -1) {
@@ -62,8 +76,8 @@ export class SSEScanner {
     }
     this.#pos = after;
     this.#scanFrom = after;
-    // The usual shape: [`event: …` LF] `data: …` (one line).
-    let q = p;
+    // The usual shape, without the blank line (the last event at the end of the stream).
+    q = p;
     if (s.startsWith("event:", q)) {
       const lf = s.indexOf("\n", q);
       q = lf !== -1 && lf < end ? lf + 1 : -1;
