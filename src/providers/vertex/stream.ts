@@ -96,6 +96,9 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
     if (!ended) deadline.abort();
     deadline.dispose();
     if (!ended) void reader.cancel().catch(() => undefined); // releases the body
+    // A read next() started that no step will await now: its rejection (the abort) is expected.
+    if (started !== undefined) void started.catch(() => undefined);
+    started = undefined;
   };
 
   /** A read next() started and found still pending: fill() waits for it instead of starting another. */
