@@ -15,8 +15,15 @@ export type MediaBlock = TextBlock | ImageBlock | DocumentBlock;
 
 /** A text block, or nothing when the text is empty or whitespace-only. */
 export function textBlocks(text: string, cc?: CacheControlParam): TextBlock[] {
-  if (text.trim() === "") return [];
+  if (isBlank(text)) return [];
   return [cc ? { type: "text", text, cache_control: cacheControl(cc) } : { type: "text", text }];
+}
+
+/** True for "" and whitespace-only text (as `trim() === ""`; a text starting with a visible ASCII character is decided at once). */
+export function isBlank(text: string): boolean {
+  const c = text.charCodeAt(0);
+  if (c > 32 && c < 127) return false;
+  return text.trim() === "";
 }
 
 /** User (or tool) content → text / image / document blocks. `p` is the param path of the content. */

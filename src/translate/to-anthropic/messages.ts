@@ -142,6 +142,14 @@ function toolResult(m: ChatMessage, p: string, ids: ToolIds): ToolResultBlock {
 }
 
 function toolResultsFirst(blocks: RequestContentBlock[]): RequestContentBlock[] {
+  // Already in order (the usual case: no tool results, or only leading ones): the same array.
+  let other = false;
+  let misplaced = false;
+  for (const b of blocks) {
+    if (b.type !== "tool_result") other = true;
+    else if (other) misplaced = true;
+  }
+  if (!misplaced) return blocks;
   return [...blocks.filter((b) => b.type === "tool_result"), ...blocks.filter((b) => b.type !== "tool_result")];
 }
 
@@ -150,7 +158,7 @@ function pairToolCalls(turns: MessageParam[]): MessageParam[] {
   const out: MessageParam[] = [];
   turns.forEach((turn, k) => {
     out.push(turn);
-    if (turn.role !== "assistant") return;
+    if (turn.role !== "assistant" || !turn.content.some((b) => b.type === "tool_use")) return;
     const calls = turn.content.flatMap((b) => (b.type === "tool_use" ? [b.id] : []));
     if (calls.length === 0) return;
     let next = turns[k + 1];
@@ -187,6 +195,7 @@ class ToolIds {
   private older = new Set<string>();
 
   newTurn(): void {
+    if (this.current.size === 0 && this.answered.size === 0) return; // nothing to carry over
     for (const id of this.current.keys()) this.older.add(id);
     this.current = new Map();
     this.answered = new Set();

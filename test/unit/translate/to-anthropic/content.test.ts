@@ -1,8 +1,6 @@
 import { expect400 } from "../../../helpers/errors.ts";
 import { describe, expect, test } from "bun:test";
-import {
-  normalizeBase64, parseDataUrl, sniffMediaType, toMediaBlocks,
-} from "../../../../src/translate/to-anthropic/content.ts";
+import { isBlank, normalizeBase64, parseDataUrl, sniffMediaType, toMediaBlocks } from "../../../../src/translate/to-anthropic/content.ts";
 import type { ContentPart } from "../../../../src/wire/openai.ts";
 
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
@@ -107,5 +105,12 @@ describe("file parts", () => {
   test("cache_control on a file part is kept", () => {
     const part: ContentPart = { type: "file", file: { file_data: PDF }, cache_control: { type: "ephemeral", ttl: "1h" } };
     expect(toMediaBlocks([part], P)[0]).toMatchObject({ type: "document", cache_control: { type: "ephemeral", ttl: "1h" } });
+  });
+});
+
+describe("isBlank", () => {
+  test("is exactly trim() === \"\"", () => {
+    const texts = ["", " ", "\n\t\r", "\u00a0", "\u3000 ", "\ufeff", "\u2028", "a", " a", "a ", "é", "\u00a0x", "~", "!", "\u007f"];
+    for (const t of texts) expect([t, isBlank(t)]).toEqual([t, t.trim() === ""]);
   });
 });
