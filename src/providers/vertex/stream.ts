@@ -38,10 +38,11 @@ const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
  *
  * Hot path (performance): one network read usually carries many events. The read's text is scanned in
  * place (SSEScanner) and events are decoded only when asked for: `next()` hands out an event already
- * buffered as a resolved promise, and `drainReady(sink)` hands every buffered event to a sink at once,
- * text, tool-argument and thinking deltas as (index, raw JSON literal) without any event object
- * (fast-events.ts). The async machinery (read, abort race) runs once per network read; the inactivity
- * limit is one watchdog timer per stream, re-armed lazily, instead of a timer per read.
+ * buffered, or in a read the body already holds (Bun.peek), as a resolved promise, and `drainReady(sink)`
+ * hands every buffered event to a sink at once, text, tool-argument and thinking deltas as (index, raw JSON
+ * literal) without any event object (fast-events.ts). The async machinery (read, abort race) runs only for
+ * a read that has to wait; the inactivity limit is one watchdog timer per stream, armed by the first such
+ * read and re-armed lazily, instead of a timer per read.
  */
 export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOptions): EventStream & { drainReady(sink: ReadySink): void } {
   const reader = body.getReader();
@@ -149,7 +150,7 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
     }
   };
 
-  /** An event decoded from a payload (JSON.parse unless it is a ping); notes the end of the stream. */
+  /** An event decoded from a payload (JSON.parse unless fast-events.ts knows its form); notes the end of the stream. */
   const eventOf = (s: string, start: number, end: number): StreamEvent | undefined => {
     if (isPing(s, start, end)) return PING;
     const ev = blockEventAt(s, start, end) ?? parse(start === 0 && end === s.length ? s : s.slice(start, end), o.logger, o.requestId);
