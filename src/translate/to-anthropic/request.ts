@@ -54,8 +54,10 @@ export function toMessagesRequest(req: ChatCompletionRequest, opts: RequestTrans
 
   const jsonTool = applyTools(body, req, thinking);
   applySampling(body, req, thinking);
-  const stops = [...new Set(typeof req.stop === "string" ? [req.stop] : (req.stop ?? []))].filter((s) => s.trim() !== "");
-  if (stops.length > 0) body.stop_sequences = stops;
+  if (req.stop != null) {
+    const stops = [...new Set(typeof req.stop === "string" ? [req.stop] : req.stop)].filter((s) => s.trim() !== "");
+    if (stops.length > 0) body.stop_sequences = stops;
+  }
   const uid = req.safety_identifier ?? req.user;
   if (uid !== undefined && uid.trim() !== "") body.metadata = { user_id: opaqueUserId(uid) };
   return jsonTool === undefined ? { body } : { body, jsonTool };
