@@ -24,10 +24,10 @@ import { createMemoryRateLimiter, rateLimitError, type RateLimiter } from "./rat
 import { changedRestartKeys } from "./reload.ts";
 import { resolveRequestId } from "./request-id.ts";
 import { methodNotAllowed, notFound } from "./respond.ts";
-import { buildState, concurrencySettings, overheadOf, type SharedState } from "./state.ts";
+import { buildState, concurrencySettings, OVERHEAD_HEADER, overheadOf, type SharedState } from "./state.ts";
 
 /** Response header with the time the gateway itself added (ms), like LiteLLM's x-litellm-overhead-duration-ms. */
-export const OVERHEAD_HEADER = "x-modelmux-overhead-duration-ms";
+export { OVERHEAD_HEADER } from "./state.ts";
 
 export interface ServerAppDeps {
   config: Config;
@@ -108,19 +108,20 @@ export function createServerApp(deps: ServerAppDeps): ServerApp {
         }
         res = await handler(req, rec, state, server);
       } catch (e) {
+        rec.headersSet = false;
         const err = toHttpError(e, logger, rec.id);
         rec.status = err.status;
         rec.error = redactText(err.message);
         if (counted) metrics.failed++;
         res = errorResponse(err, rec.id);
       }
-      rec.respondedAt = clock();
-      const h = res.headers;
-      h.set("x-request-id", rec.id);
-      if (api) {
-        h.set(OVERHEAD_HEADER, (overheadOf(rec) ?? 0).toFixed(3));
-        if (origin !== null) state.cors.decorate(h, origin);
+      if (!rec.headersSet) {
+        rec.respondedAt = clock();
+        const h = res.headers;
+        h.set("x-request-id", rec.id);
+        if (api) h.set(OVERHEAD_HEADER, (overheadOf(rec) ?? 0).toFixed(3));
       }
+      if (api && origin !== null) state.cors.decorate(res.headers, origin);
       if (!rec.streaming) {
         rec.status ??= res.status;
         if (kind === "ops" && res.status < 400) rec.quiet = true;

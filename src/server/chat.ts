@@ -14,6 +14,7 @@ import { assertModelAllowed } from "./access.ts";
 import { readJsonBody } from "./body.ts";
 import type { AppState, RequestRecord } from "./context.ts";
 import { streamResponse } from "./sse-response.ts";
+import { finalHeaders } from "./state.ts";
 import { upstreamFailed, upstreamRetried, upstreamSucceeded } from "./upstream-hooks.ts";
 
 /** Handles one chat completion request; throws HttpError for anything the client should see as an error. */
@@ -43,7 +44,8 @@ export async function handleChat(state: AppState, req: Request, rec: RequestReco
   });
   const opts = callOptions(state, target, req.signal, rec);
   const created = Math.floor(state.now() / 1000);
-  const headers = { "x-modelmux-stream-mode": mode, "x-modelmux-provider": state.provider.name };
+  const headers = (): Record<string, string> =>
+    finalHeaders(rec, state.clock(), { "x-modelmux-stream-mode": mode, "x-modelmux-provider": state.provider.name });
 
   if (mode !== "json") {
     const includeUsage = parsed.stream === true && parsed.stream_options?.include_usage === true;
@@ -51,7 +53,7 @@ export async function handleChat(state: AppState, req: Request, rec: RequestReco
     return streamResponse(state, upstream.events, rec, {
       ctx: { model: target.clientModel, created, jsonTool, includeUsage },
       buffered: mode === "buffered",
-      headers,
+      headers: headers(),
     });
   }
   const result = await callUpstream(state, () => state.provider.complete(body, opts), rec);
@@ -60,7 +62,7 @@ export async function handleChat(state: AppState, req: Request, rec: RequestReco
   rec.completionTokens = completion.usage.completion_tokens;
   rec.cachedTokens = completion.usage.prompt_tokens_details?.cached_tokens;
   state.metrics.success++;
-  return Response.json(completion, { status: 200, headers });
+  return Response.json(completion, { status: 200, headers: headers() });
 }
 
 function callOptions(state: AppState, target: UpstreamTarget, signal: AbortSignal, rec: RequestRecord): CallOptions {

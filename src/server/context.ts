@@ -61,6 +61,8 @@ export interface RequestRecord {
   queueMs?: number;
   /** Monotonic ms when the handler returned its Response. */
   respondedAt?: number;
+  /** The handler's Response already carries `x-request-id` and the overhead header (state.ts finalHeaders). */
+  headersSet?: boolean;
   promptTokens?: number;
   completionTokens?: number;
   cachedTokens?: number;

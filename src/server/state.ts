@@ -112,8 +112,25 @@ export function buildState(config: Config, shared: SharedState): AppState {
 /**
  * What the gateway itself added before the response started (ms): time to the Response minus the upstream
  * wait and the concurrency queue. For streams this is the pre-stream overhead (per-chunk translation is
- * not included); for JSON responses it covers parsing, translation both ways and serialisation.
+ * not included); for JSON responses it covers parsing and translation both ways (the answer's final
+ * JSON serialisation, a microsecond or two inside Response.json, comes after the header is made).
  */
+/** Response header: what the gateway itself added before the response started (ms, 3 decimals). */
+export const OVERHEAD_HEADER = "x-modelmux-overhead-duration-ms";
+
+/**
+ * The headers every API response carries (`x-request-id`, the overhead header) added to `extra`, with the
+ * response time noted now. Hot path: a handler that builds its Response with these needs no Headers object
+ * touched afterwards; the app's wrapper adds them to any other response (errors, other routes).
+ */
+export function finalHeaders(rec: RequestRecord, now: number, extra: Record<string, string>): Record<string, string> {
+  rec.respondedAt = now;
+  rec.headersSet = true;
+  extra["x-request-id"] = rec.id;
+  extra[OVERHEAD_HEADER] = (overheadOf(rec) ?? 0).toFixed(3);
+  return extra;
+}
+
 export function overheadOf(rec: RequestRecord): number | undefined {
   if (rec.respondedAt === undefined) return undefined;
   return Math.max(0, rec.respondedAt - rec.start - (rec.upstreamMs ?? 0) - (rec.queueMs ?? 0));
