@@ -70,7 +70,6 @@ abstract class Metric implements Collector {
   abstract render(out: string[]): void;
 }
 
-/** A monotonically increasing counter, optionally labelled. */
 /**
  * Hot path: most requests update the same series as the one before, so each metric remembers the last
  * series it updated and compares label values (a few string compares) before building a key and hashing
@@ -82,6 +81,7 @@ function sameValues(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+/** A monotonically increasing counter, optionally labelled. */
 export class Counter extends Metric {
   private readonly series = new Map<string, { values: readonly string[]; v: number }>();
   private last: { values: readonly string[]; v: number } | undefined;

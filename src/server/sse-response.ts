@@ -100,12 +100,11 @@ export function streamResponse(
     return s;
   };
   const flushCoalescer = () => (coalescer ? frames(coalescer.flush(), false) : "");
-  /** Writes and flushes; resolves when the socket accepted it (backpressure from a slow client). */
-  const send = (controller: Controller, text: string): Promise<unknown> | undefined => {
-    if (text === "") return undefined;
+  /** Writes and flushes at once (the timer's keep-alive comment or pending buffered text; no wait). */
+  const send = (controller: Controller, text: string): void => {
+    if (text === "") return;
     controller.write(text);
-    const f = controller.flush();
-    return f instanceof Promise ? f : undefined;
+    controller.flush();
   };
 
   const fail = (controller: Controller, e: unknown) => {

@@ -81,7 +81,7 @@ const TEXT_BLOCK = ',"content_block":{"type":"text","text":""';
 const STOP_PREFIX = '{"type":"content_block_stop","index":';
 const MESSAGE_STOP = '{"type":"message_stop"';
 /** The one message_stop event (it carries nothing). */
-export const MESSAGE_STOP_EVENT: StreamEvent = Object.freeze({ type: "message_stop" as const });
+const MESSAGE_STOP_EVENT: StreamEvent = Object.freeze({ type: "message_stop" as const });
 
 /**
  * The event at `s[start, end)` when it is a text block's start, a block's stop or message_stop in the

@@ -175,9 +175,9 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
   // drainReady(sink): every buffered event to the sink, the deltas without an event object.
   let sink: ReadySink | undefined;
   const drainData = (s: string, start: number, end: number) => {
-    if (matchDelta(s, start, end, sink!) || isPing(s, start, end)) return; // a ping carries nothing
+    if (matchDelta(s, start, end, sink!)) return;
     const ev = eventOf(s, start, end);
-    if (ev) sink!.event(ev);
+    if (ev && ev !== PING) sink!.event(ev); // a ping carries nothing
   };
 
   const step = async (): Promise<IteratorResult<StreamEvent>> => {
