@@ -255,8 +255,19 @@ export function streamResponse(
         for (;;) {
           let r: IteratorResult<StreamEvent> | undefined;
           if (pending === undefined) {
-            if (drainReady) drainReady(sink);
-            else if (unflushed > 0 && unflushed < MAX_BATCH) {
+            if (drainReady) {
+              drainReady(sink);
+              // What is already known after the batch joins it, the end of the stream above all (the
+              // iterator ends right after message_stop): so the last batch is not flushed on its own but
+              // leaves with the end of the body in one socket write.
+              if (!sink.full()) {
+                const p = events.next();
+                const status = Bun.peek.status(p);
+                if (status === "fulfilled") r = Bun.peek(p) as IteratorResult<StreamEvent>;
+                else if (status === "rejected") r = await p; // throws: the stream fails below
+                else pending = p;
+              }
+            } else if (unflushed > 0 && unflushed < MAX_BATCH) {
               // An iterator without drainReady: an event that is already settled joins the batch.
               pending = events.next();
               const x = await Promise.race([pending, NOT_READY_P]);

@@ -83,6 +83,18 @@ describe("with the official SDK", () => {
     expect(chunks.every((c) => c.choices.length === 1)).toBe(true);
   });
 
+  test("the answer and [DONE] arrive once message_stop is in, even while the upstream keeps its body open", async () => {
+    const stop = [
+      ev("content_block_stop", { type: "content_block_stop", index: 0 }),
+      ev("message_delta", { type: "message_delta", delta: { stop_reason: "end_turn", stop_sequence: null }, usage: { output_tokens: 3 } }),
+      ev("message_stop", { type: "message_stop" }),
+    ];
+    fake.reply({ sse: [START, blockStart(0), text(0, "all "), text(0, "there"), ...stop], stall: true });
+    const final = await gw.client.chat.completions.stream({ model: "claude-sonnet-4-5", messages: [{ role: "user", content: "x" }] }).finalChatCompletion();
+    expect(final.choices[0]!.message.content).toBe("all there");
+    expect(final.choices[0]!.finish_reason).toBe("stop");
+  });
+
   test("a mid-stream upstream error raises in the SDK", async () => {
     fake.reply({ sse: [START, blockStart(0), text(0, "partial "), ev("error", { type: "error", error: { details: null, type: "overloaded_error", message: "Overloaded" } })] });
     const s = gw.client.chat.completions.stream({ model: "claude-sonnet-4-5", messages: [{ role: "user", content: "x" }] });

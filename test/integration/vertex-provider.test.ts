@@ -116,6 +116,16 @@ describe("request shape", () => {
     expect(b!.remotePort).toBe(a!.remotePort);
   });
 
+  it("reuses the connection after a stream too (its body is read to the end after message_stop)", async () => {
+    const p = provider();
+    await collect((await p.stream(body, callOpts())).events);
+    await Bun.sleep(5); // the rest of the body (its end) is read in the background
+    await collect((await p.stream(body, callOpts())).events);
+    const [a, b] = fake.requests;
+    expect(a!.remotePort).toBeNumber();
+    expect(b!.remotePort).toBe(a!.remotePort);
+  });
+
   it("reports the upstream request id", async () => {
     fake.reply({ message: {}, headers: { "request-id": "req_vrtx_011CabcDEF" } });
     expect((await provider().complete(body, callOpts())).upstreamRequestId).toBe("req_vrtx_011CabcDEF");

@@ -6,6 +6,9 @@
  * `next()`, including `error`, `ping`, `vertex_event` and unknown types (the translator decides what to
  * drop). `drainReady()` leaves pings out.
  *
+ * The iterator ends right after `message_stop` (or an `error` event), without waiting for the body's end;
+ * the rest of the body is read in the background (see endNow).
+ *
  * Failure semantics:
  * - the connection breaks, or the body ends without `message_stop` / an `error` event → UpstreamError("network");
  * - nothing arrives for `inactivityMs` → the upstream is aborted and UpstreamError("timeout") is thrown;
@@ -137,6 +140,7 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
    */
   const takeNow = (): StreamEvent | undefined => {
     for (;;) {
+      if (sawEnd) return undefined;
       const ev = take();
       if (ev || eof) return ev;
       const read = reader.read();
@@ -180,15 +184,37 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
     if (ev && ev !== PING) sink!.event(ev); // a ping carries nothing
   };
 
+  /**
+   * After `message_stop` (or an `error` event) the answer is complete: the caller gets the end at once,
+   * without waiting for the body's end, and the rest of the body (normally only its end, a moment later) is
+   * read in the background, so the connection goes back to the pool; anything after it is ignored. A body
+   * that does not end within the inactivity limit is aborted. So the server can send the last batch and the
+   * end of its own body in one socket write, and the client's `[DONE]` never waits on the upstream.
+   */
+  let over = false;
+  const endNow = (): IteratorReturnResult<undefined> => {
+    over = true;
+    if (eof) close(true);
+    else if (!closed) void (async () => {
+      try {
+        while (!eof && !closed) await fill();
+        close(true);
+      } catch {
+        close();
+      }
+    })();
+    return DONE;
+  };
+
   const step = async (): Promise<IteratorResult<StreamEvent>> => {
     try {
-      if (closed) return DONE;
+      if (closed || over) return DONE;
       for (;;) {
+        if (sawEnd) return endNow();
         const ev = take();
         if (ev) return { done: false, value: ev };
         if (eof) {
           close(true);
-          if (sawEnd) return DONE;
           throw new UpstreamError("network", 0, "the Vertex AI stream ended before message_stop");
         }
         await fill();
@@ -209,13 +235,11 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
 
   const it: EventStream & { drainReady(sink: ReadySink): void } = {
     next() {
+      if (over) return Promise.resolve(DONE);
       if (inflight === 0 && !closed && started === undefined) {
         const ev = takeNow();
         if (ev) return Promise.resolve({ done: false, value: ev });
-        if (eof && sawEnd) {
-          close(true);
-          return Promise.resolve(DONE);
-        }
+        if (sawEnd) return Promise.resolve(endNow());
       }
       inflight++;
       const p = chain.then(step);
@@ -223,9 +247,9 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
       return p;
     },
     drainReady(to: ReadySink) {
-      if (inflight !== 0 || closed) return;
+      if (inflight !== 0 || closed || over) return;
       sink = to;
-      while (!closed && !to.full() && scanner.next(drainData));
+      while (!closed && !sawEnd && !to.full() && scanner.next(drainData));
     },
     return() {
       returned = true;

@@ -96,6 +96,64 @@ describe("vertexEvents", () => {
     expect(e.message).toContain("connection reset");
   });
 
+  /** A body the test ends by hand; `cancelled` tells whether the reader gave it up instead of reading it to its end. */
+  function openBody(first: string) {
+    let ctrl!: ReadableStreamDefaultController<Uint8Array>;
+    const state = { cancelled: false };
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        ctrl = c;
+        c.enqueue(new TextEncoder().encode(first));
+      },
+      cancel() {
+        state.cancelled = true;
+      },
+    });
+    return { stream, state, end: () => ctrl.close(), more: (s: string) => ctrl.enqueue(new TextEncoder().encode(s)) };
+  }
+  const START = 'event: message_start\ndata: {"type":"message_start","message":{"id":"m"}}\n\n';
+
+  it("ends right after message_stop without waiting for the body's end, then reads the body to its end (nothing aborted)", async () => {
+    const b = openBody(START + STOP);
+    const deadline = createDeadline(0);
+    const events = vertexEvents(b.stream, { deadline, inactivityMs: 60_000 });
+    expect((await events.next()).value?.type).toBe("message_start");
+    expect((await events.next()).value?.type).toBe("message_stop");
+    const end = events.next();
+    expect(Bun.peek.status(end)).toBe("fulfilled"); // the body is still open
+    expect(await end).toEqual({ done: true, value: undefined });
+    b.more('data: {"type":"message_start","message":{"id":"late"}}\n\n'); // after message_stop: ignored
+    b.end();
+    await Bun.sleep(5);
+    expect(deadline.signal.aborted).toBe(false); // the connection can go back to the pool
+    expect(b.state.cancelled).toBe(false);
+    expect(await events.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it("drainReady hands out nothing after message_stop", async () => {
+    const b = openBody(START + STOP + 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"late"}}\n\n');
+    const events = vertexEvents(b.stream, { deadline: createDeadline(0), inactivityMs: 60_000 });
+    await Bun.sleep(0);
+    expect((await events.next()).value?.type).toBe("message_start");
+    const seen: string[] = [];
+    events.drainReady({ text: (_i, t) => seen.push(`text ${t}`), args: () => seen.push("args"), thinking: () => seen.push("thinking"), event: (e) => seen.push(e.type), full: () => false });
+    expect(seen).toEqual(["message_stop"]);
+    expect(await events.next()).toEqual({ done: true, value: undefined });
+    b.end();
+  });
+
+  it("a body that stays open after message_stop is aborted after the inactivity limit (the caller already has its end)", async () => {
+    const b = openBody(STOP);
+    const deadline = createDeadline(0);
+    const events = vertexEvents(b.stream, { deadline, inactivityMs: 15 });
+    expect((await events.next()).value?.type).toBe("message_stop");
+    expect((await events.next()).done).toBe(true);
+    expect(deadline.signal.aborted).toBe(false);
+    for (let i = 0; i < 50 && !deadline.signal.aborted; i++) await Bun.sleep(5);
+    expect(deadline.signal.aborted).toBe(true);
+    expect(b.state.cancelled).toBe(true);
+  });
+
   it("a caller abort surfaces the caller's reason", async () => {
     const parent = new AbortController();
     const it = vertexEvents(body([], "hang"), { deadline: createDeadline(0, parent.signal), inactivityMs: 60_000 });
