@@ -1,7 +1,7 @@
 /**
  * Counts Google access-token refreshes without touching the token sources: a TokenSource wrapper that
  * notices when `getToken()` hands out a different token than last time (a mint happened) or fails (a
- * mint failed). The cached path costs one string comparison.
+ * mint failed). The cached path costs one string comparison and hands out the source's own promise.
  */
 import type { TokenSource } from "../auth/types.ts";
 import type { Metrics } from "./metrics.ts";
@@ -10,17 +10,25 @@ import type { Metrics } from "./metrics.ts";
 export function instrumentTokenSource(tokens: TokenSource, metrics: Pick<Metrics, "tokenRefreshed">): TokenSource {
   let last: string | undefined;
   let failing: Promise<string> | undefined;
+  const seen = (t: string) => {
+    if (t !== last) {
+      last = t;
+      metrics.tokenRefreshed(true);
+    }
+    return t;
+  };
   const wrapped: TokenSource = {
     getToken() {
       const p = tokens.getToken();
+      // Hot path: a cached token is an already-fulfilled promise. It is checked at once and handed out
+      // as is, so the caller can still take its value synchronously (Bun.peek) instead of waiting a
+      // microtask and racing the abort signal for a `.then` promise that is always pending.
+      if (Bun.peek.status(p) === "fulfilled") {
+        seen(Bun.peek(p) as string);
+        return p;
+      }
       return p.then(
-        (t) => {
-          if (t !== last) {
-            last = t;
-            metrics.tokenRefreshed(true);
-          }
-          return t;
-        },
+        seen,
         (e: unknown) => {
           // Concurrent callers share one failed mint (same promise): count it once.
           if (failing !== p) {

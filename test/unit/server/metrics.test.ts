@@ -103,3 +103,14 @@ test("token refreshes are counted once per new token and once per failed mint", 
   expect(m.tokenRefreshes.get(["success"])).toBe(2);
   expect(m.tokenRefreshes.get(["failure"])).toBe(1);
 });
+
+test("a cached token passes through the token metrics still settled (callers take it without waiting)", () => {
+  const m = new Metrics(0);
+  const cached = Promise.resolve("tok");
+  const tokens = instrumentTokenSource({ getToken: () => cached, invalidate() {}, describe: () => "fake" }, m);
+  const p = tokens.getToken();
+  expect(p).toBe(cached);
+  expect(Bun.peek.status(p)).toBe("fulfilled");
+  tokens.getToken();
+  expect(m.tokenRefreshes.get(["success"])).toBe(1);
+});
