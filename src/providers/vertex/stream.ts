@@ -87,6 +87,7 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
     if (waited >= limit) {
       idle = true;
       deadline.abort(new DOMException(`no data for ${limit} ms`, "TimeoutError"));
+      if (over) close(); // the rest of a finished stream (readRest): nobody awaits it, so let it go here
     } else {
       timer = setTimeout(onTimer, limit - waited);
     }
@@ -194,16 +195,40 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
   let over = false;
   const endNow = (): IteratorReturnResult<undefined> => {
     over = true;
-    if (eof) close(true);
-    else if (!closed) void (async () => {
-      try {
-        while (!eof && !closed) await fill();
-        close(true);
-      } catch {
-        close();
-      }
-    })();
+    readRest();
     return DONE;
+  };
+  /**
+   * Reads the body to its end, ignoring what it holds. Hot path: it runs once per stream, so it is plain
+   * reads and callbacks, no abort race (close() cancels the reader, which settles a pending read) and no
+   * async machinery; the inactivity watchdog bounds it (onTimer closes a body that stays open).
+   */
+  const readRest = (): void => {
+    while (!closed) {
+      if (eof) return close(true);
+      const read = started ?? reader.read();
+      started = undefined;
+      const status = Bun.peek.status(read);
+      if (status === "fulfilled") {
+        if ((Bun.peek(read) as ReadResult).done) eof = true;
+        continue;
+      }
+      if (status === "rejected") {
+        read.catch(() => undefined);
+        return close();
+      }
+      if (watch) {
+        readingSince = performance.now();
+        timer ??= setTimeout(onTimer, limit);
+      }
+      read.then(restRead, () => close());
+      return;
+    }
+  };
+  const restRead = (r: ReadResult) => {
+    readingSince = -1;
+    if (r.done) eof = true;
+    readRest();
   };
 
   const step = async (): Promise<IteratorResult<StreamEvent>> => {
