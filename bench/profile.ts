@@ -6,11 +6,13 @@
  *
  * Starts the fake upstream, runs `bun --cpu-prof --cpu-prof-md src/main.ts serve`, loads it with wrk, stops it
  * and prints where the profile went (bench/out/profiles/*.cpuprofile for Chrome DevTools / speedscope, and
- * a Markdown summary). The profile covers start-up too; the load dominates it.
+ * a Markdown summary), then the native calls that cost most, each charged to its JavaScript caller
+ * (bench/lib/profile-callers.ts). The profile covers start-up too; the load dominates it.
  */
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { type Child, freePort, spawnServer } from "./lib/proc.ts";
+import { nativeCallers } from "./lib/profile-callers.ts";
 import { MODES, type ModeName } from "./lib/scenarios.ts";
 import { OUT, ROOT, gatewayEnv, startFake, writeBodies } from "./lib/targets.ts";
 import { runWrk } from "./lib/wrk.ts";
@@ -61,3 +63,8 @@ try {
   await fake.stop();
 }
 console.log(`profile: ${dir}/${name}.cpuprofile (and the .md summary beside it)`);
+const file = Bun.file(join(dir, `${name}.cpuprofile`));
+if (await file.exists()) {
+  console.log("native time by JavaScript caller (share of all samples):");
+  for (const line of nativeCallers(await file.json())) console.log(`  ${line}`);
+}
