@@ -190,7 +190,8 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
    * without waiting for the body's end, and the rest of the body (normally only its end, a moment later) is
    * read in the background, so the connection goes back to the pool; anything after it is ignored. A body
    * that does not end within the inactivity limit is aborted. So the server can send the last batch and the
-   * end of its own body in one socket write, and the client's `[DONE]` never waits on the upstream.
+   * end of its own body in one socket write, and the client's `[DONE]` never waits on the upstream. (With
+   * the inactivity limit off, the body is waited for however long it takes, like every other read.)
    */
   let over = false;
   const endNow = (): IteratorReturnResult<undefined> => {
