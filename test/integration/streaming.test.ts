@@ -95,6 +95,16 @@ describe("with the official SDK", () => {
     expect(final.choices[0]!.finish_reason).toBe("stop");
   });
 
+  test("consecutive streams through the gateway reuse one upstream connection", async () => {
+    const ask = () => gw.client.chat.completions.stream({ model: "claude-sonnet-4-5", messages: [{ role: "user", content: "again" }] }).finalChatCompletion();
+    await ask();
+    await Bun.sleep(10); // the end of the first body is read in the background
+    await ask();
+    const [a, b] = fake.requests;
+    expect(a!.remotePort).toBeNumber();
+    expect(b!.remotePort).toBe(a!.remotePort);
+  });
+
   test("a mid-stream upstream error raises in the SDK", async () => {
     fake.reply({ sse: [START, blockStart(0), text(0, "partial "), ev("error", { type: "error", error: { details: null, type: "overloaded_error", message: "Overloaded" } })] });
     const s = gw.client.chat.completions.stream({ model: "claude-sonnet-4-5", messages: [{ role: "user", content: "x" }] });
