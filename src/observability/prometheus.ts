@@ -71,9 +71,9 @@ abstract class Metric implements Collector {
 }
 
 /**
- * Hot path: most requests update the same series as the one before, so each metric remembers the last
- * series it updated and compares label values (a few string compares) before building a key and hashing
- * it (≈ 80 → 25 ns per update).
+ * Hot path: most requests update a series updated just before, so each metric remembers the last few
+ * series it updated (a request updates the token counter's input and output series in turn) and compares
+ * label values (a few string compares) before building a key and hashing it.
  */
 function sameValues(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
@@ -81,22 +81,41 @@ function sameValues(a: readonly string[], b: readonly string[]): boolean {
   return true;
 }
 
+const RECENT = 4;
+
+/** The last RECENT series a metric updated (replaced round robin). */
+class RecentSeries<S extends { values: readonly string[] }> {
+  private readonly items: S[] = [];
+  private next = 0;
+
+  find(values: readonly string[]): S | undefined {
+    const items = this.items;
+    for (let i = 0; i < items.length; i++) if (sameValues((items[i] as S).values, values)) return items[i];
+    return undefined;
+  }
+
+  add(s: S): void {
+    this.items[this.next] = s;
+    this.next = (this.next + 1) % RECENT;
+  }
+}
+
 /** A monotonically increasing counter, optionally labelled. */
 export class Counter extends Metric {
   private readonly series = new Map<string, { values: readonly string[]; v: number }>();
-  private last: { values: readonly string[]; v: number } | undefined;
+  private readonly recent = new RecentSeries<{ values: readonly string[]; v: number }>();
 
   /** Adds `n` (default 1) to the series with these label values (in labelNames order). */
   inc(values: readonly string[] = [], n = 1): void {
-    let s = this.last;
-    if (s === undefined || !sameValues(s.values, values)) {
+    let s = this.recent.find(values);
+    if (s === undefined) {
       const key = keyOf(values);
       s = this.series.get(key);
       if (s === undefined) {
         s = { values: [...values], v: 0 };
         this.series.set(key, s);
       }
-      this.last = s;
+      this.recent.add(s);
     }
     s.v += n;
   }
@@ -144,7 +163,7 @@ interface HistogramSeries {
 /** A histogram with fixed upper bounds (in the metric's unit, e.g. seconds). */
 export class Histogram extends Metric {
   private readonly series = new Map<string, HistogramSeries>();
-  private last: HistogramSeries | undefined;
+  private readonly recent = new RecentSeries<HistogramSeries>();
   private readonly bounds: readonly number[];
   private readonly leText: readonly string[];
 
@@ -156,15 +175,15 @@ export class Histogram extends Metric {
 
   /** Records one observation. */
   observe(value: number, values: readonly string[] = []): void {
-    let s = this.last;
-    if (s === undefined || !sameValues(s.values, values)) {
+    let s = this.recent.find(values);
+    if (s === undefined) {
       const key = keyOf(values);
       s = this.series.get(key);
       if (s === undefined) {
         s = { values: [...values], counts: new Array<number>(this.bounds.length + 1).fill(0), sum: 0, count: 0 };
         this.series.set(key, s);
       }
-      this.last = s;
+      this.recent.add(s);
     }
     let i = 0;
     while (i < this.bounds.length && value > (this.bounds[i] as number)) i++;

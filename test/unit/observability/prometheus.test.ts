@@ -27,7 +27,7 @@ describe("text exposition", () => {
     expect(sampleSum(fams, "t_latency_seconds_sum")).toBeCloseTo(55.65);
   });
 
-  test("series updated in any order keep their own counts (the last-series shortcut never mixes them)", () => {
+  test("series updated in any order keep their own counts (the recent-series shortcut never mixes them)", () => {
     const c = new Counter("c_total", "c", ["a", "b"]);
     const h = new Histogram("h_seconds", "h", [1, 2], ["a"]);
     const labels = ["x", "1"];
@@ -38,6 +38,9 @@ describe("text exposition", () => {
     c.inc(["x", String(1)]);
     c.inc(["x", "2"]);
     expect([c.get(["x", "1"]), c.get(["x", "2"]), c.get(["x", "3"])]).toEqual([4, 6, 0]);
+    // More series than the shortcut remembers, in turn: each keeps its own count.
+    for (let round = 0; round < 3; round++) for (let i = 0; i < 6; i++) c.inc(["y", String(i)], i + 1);
+    expect([0, 1, 2, 3, 4, 5].map((i) => c.get(["y", String(i)]))).toEqual([3, 6, 9, 12, 15, 18]);
     for (const [v, a] of [[0.5, "p"], [1.5, "q"], [3, "p"], [0.1, "p"]] as const) h.observe(v, [a]);
     expect([h.count(["p"]), h.count(["q"])]).toEqual([3, 1]);
     const out: string[] = [];
