@@ -20,45 +20,57 @@ export interface Deadline {
 
 /** Creates a deadline of `ms` (Infinity/≤0 = none) linked to `parent`. */
 export function createDeadline(ms: number, parent?: AbortSignal): Deadline {
-  const ctrl = new AbortController();
-  let timedOut = false;
-  let callerAborted = false;
-  const onParentAbort = () => {
-    if (ctrl.signal.aborted) return;
-    callerAborted = true;
-    ctrl.abort(parent?.reason);
-  };
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  if (Number.isFinite(ms) && ms > 0) {
-    timer = setTimeout(() => {
-      if (ctrl.signal.aborted) return;
-      timedOut = true;
-      ctrl.abort(new DOMException(`deadline of ${ms} ms exceeded`, "TimeoutError"));
-    }, ms);
+  return new CallDeadline(ms, parent);
+}
+
+/**
+ * Hot path (one per upstream call): a class, so a call allocates the controller, this object and at most two
+ * closures (the timer's and the parent listener), not a closure per method and getter.
+ */
+class CallDeadline implements Deadline {
+  readonly signal: AbortSignal;
+  timedOut = false;
+  callerAborted = false;
+  private readonly ctrl = new AbortController();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private readonly onParentAbort: (() => void) | undefined;
+
+  constructor(
+    ms: number,
+    private readonly parent?: AbortSignal,
+  ) {
+    this.signal = this.ctrl.signal;
+    if (Number.isFinite(ms) && ms > 0) this.timer = setTimeout(() => this.expire(ms), ms);
+    if (parent) {
+      this.onParentAbort = () => this.fromParent();
+      if (parent.aborted) this.fromParent();
+      else parent.addEventListener("abort", this.onParentAbort, { once: true });
+    }
   }
-  if (parent) {
-    if (parent.aborted) onParentAbort();
-    else parent.addEventListener("abort", onParentAbort, { once: true });
+
+  private expire(ms: number): void {
+    if (this.signal.aborted) return;
+    this.timedOut = true;
+    this.ctrl.abort(new DOMException(`deadline of ${ms} ms exceeded`, "TimeoutError"));
   }
-  const clearTimer = () => {
-    if (timer !== undefined) clearTimeout(timer);
-    timer = undefined;
-  };
-  return {
-    signal: ctrl.signal,
-    get timedOut() {
-      return timedOut;
-    },
-    get callerAborted() {
-      return callerAborted;
-    },
-    abort(reason?: unknown) {
-      if (!ctrl.signal.aborted) ctrl.abort(reason ?? new DOMException("The operation was aborted.", "AbortError"));
-    },
-    clearTimer,
-    dispose() {
-      clearTimer();
-      parent?.removeEventListener("abort", onParentAbort);
-    },
-  };
+
+  private fromParent(): void {
+    if (this.signal.aborted) return;
+    this.callerAborted = true;
+    this.ctrl.abort(this.parent?.reason);
+  }
+
+  abort(reason?: unknown): void {
+    if (!this.signal.aborted) this.ctrl.abort(reason ?? new DOMException("The operation was aborted.", "AbortError"));
+  }
+
+  clearTimer(): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+  }
+
+  dispose(): void {
+    this.clearTimer();
+    if (this.onParentAbort) this.parent?.removeEventListener("abort", this.onParentAbort);
+  }
 }
