@@ -20,21 +20,20 @@ export function parseMessages(v: unknown, max: number): ChatMessage[] {
     if (typeof role !== "string" || !(ROLES as readonly string[]).includes(role))
       throw badRequest(`${p}.role must be one of ${ROLES.join(", ")}; got ${describe(role)}`, `${p}.role`);
     const m: ChatMessage = { role: role as ChatMessage["role"] };
-    const name = optStr(raw.name, `${p}.name`);
-    if (name !== undefined) m.name = name;
-    const cc = parseCacheControl(raw.cache_control, `${p}.cache_control`);
-    if (cc) m.cache_control = cc;
+    // Hot path: a field's path (for the 400) is built only when there is something to check.
+    if (raw.name != null) m.name = optStr(raw.name, `${p}.name`);
+    if (raw.cache_control != null) m.cache_control = parseCacheControl(raw.cache_control, `${p}.cache_control`);
     switch (role) {
       case "system":
       case "developer":
-        m.content = parseContent(raw.content, `${p}.content`, ["text"], true);
+        m.content = parseContent(raw.content, p, ["text"], true);
         break;
       case "user":
-        m.content = parseContent(raw.content, `${p}.content`, USER_PARTS, true);
+        m.content = parseContent(raw.content, p, USER_PARTS, true);
         break;
       case "tool":
         m.tool_call_id = reqStr(raw.tool_call_id, `${p}.tool_call_id`);
-        m.content = raw.content == null ? "" : parseContent(raw.content, `${p}.content`, TOOL_PARTS, true);
+        m.content = raw.content == null ? "" : parseContent(raw.content, p, TOOL_PARTS, true);
         break;
       case "function": {
         if (legacyCallId === undefined)
@@ -42,7 +41,7 @@ export function parseMessages(v: unknown, max: number): ChatMessage[] {
         reqStr(raw.name, `${p}.name`);
         m.role = "tool";
         m.tool_call_id = legacyCallId;
-        m.content = raw.content == null ? "" : parseContent(raw.content, `${p}.content`, ["text"], true);
+        m.content = raw.content == null ? "" : parseContent(raw.content, p, ["text"], true);
         legacyCallId = undefined;
         break;
       }
@@ -56,7 +55,7 @@ export function parseMessages(v: unknown, max: number): ChatMessage[] {
 
 /** Fills an assistant message; returns the synthetic id of a legacy `function_call`, if any. */
 function parseAssistant(raw: Obj, m: ChatMessage, p: string): string | undefined {
-  if (raw.content != null) m.content = parseContent(raw.content, `${p}.content`, ["text", "refusal"], false);
+  if (raw.content != null) m.content = parseContent(raw.content, p, ["text", "refusal"], false);
   const calls: ToolCall[] = [];
   if (raw.tool_calls != null) {
     if (!Array.isArray(raw.tool_calls)) throw badRequest(`${p}.tool_calls must be an array`, `${p}.tool_calls`);
@@ -108,9 +107,11 @@ function parseThinkingBlocks(v: unknown, p: string): ThinkingBlockOut[] {
   });
 }
 
-function parseContent(v: unknown, p: string, allowed: readonly string[], required: boolean): string | ContentPart[] {
+/** A message's `content` (`mp`: the message's path; the content's own is built only when needed). */
+function parseContent(v: unknown, mp: string, allowed: readonly string[], required: boolean): string | ContentPart[] {
   if (typeof v === "string") return v;
   if (v == null && !required) return "";
+  const p = `${mp}.content`;
   if (!Array.isArray(v)) throw badRequest(`${p} must be a string or an array of content parts`, p);
   return v.map((part, j) => parsePart(part, `${p}[${j}]`, allowed));
 }

@@ -18,7 +18,7 @@
 import { badRequest } from "../../errors.ts";
 import type { MessageParam, RequestContentBlock, TextBlock, ToolResultBlock } from "../../wire/anthropic.ts";
 import type { ChatMessage, ContentPart } from "../../wire/openai.ts";
-import { cacheControl, textBlocks, toMediaBlocks } from "./content.ts";
+import { cacheControl, type MediaBlock, textBlocks, toMediaBlocks } from "./content.ts";
 
 /** Text of the synthetic result for a tool call the client never answered. */
 export const MISSING_RESULT_TEXT = "no result was provided";
@@ -47,10 +47,10 @@ export function toMessages(input: ChatMessage[], opts: MessageOptions): Converte
     switch (m.role) {
       case "system":
       case "developer":
-        system.push(...withMessageCache(systemBlocks(m.content, `${p}.content`), m));
+        system.push(...withMessageCache(systemBlocks(m.content, p), m));
         return;
       case "user":
-        push(turns, "user", withMessageCache(toMediaBlocks(m.content, `${p}.content`), m));
+        push(turns, "user", withMessageCache(mediaBlocks(m.content, p), m));
         return;
       case "tool":
         push(turns, "user", withMessageCache([toolResult(m, p, ids)], m));
@@ -78,11 +78,20 @@ function push(turns: MessageParam[], role: "user" | "assistant", blocks: Request
   else turns.push({ role, content: blocks });
 }
 
+/**
+ * A user or tool message's blocks (`p`: the message's path). Hot path: plain text needs no param path,
+ * which is built only for content parts (a part can fail validation).
+ */
+function mediaBlocks(content: string | ContentPart[] | null | undefined, p: string): MediaBlock[] {
+  return typeof content === "string" ? textBlocks(content) : toMediaBlocks(content, `${p}.content`);
+}
+
+/** A system message's text blocks (`p`: the message's path). */
 function systemBlocks(content: string | ContentPart[] | null | undefined, p: string): TextBlock[] {
   if (content == null) return [];
   if (typeof content === "string") return textBlocks(content);
   return content.flatMap((part, j) => {
-    if (part.type !== "text") throw badRequest("system messages may contain only text parts", `${p}[${j}].type`);
+    if (part.type !== "text") throw badRequest("system messages may contain only text parts", `${p}.content[${j}].type`);
     return textBlocks(part.text, part.cache_control);
   });
 }
@@ -133,7 +142,7 @@ function parseArguments(args: string, p: string): unknown {
 
 function toolResult(m: ChatMessage, p: string, ids: ToolIds): ToolResultBlock {
   const tool_use_id = ids.result(m.tool_call_id ?? "", `${p}.tool_call_id`);
-  const blocks = toMediaBlocks(m.content, `${p}.content`);
+  const blocks = mediaBlocks(m.content, p);
   let content: ToolResultBlock["content"];
   if (blocks.length === 0) content = EMPTY_RESULT_TEXT;
   else if (blocks.length === 1 && blocks[0]?.type === "text" && !blocks[0].cache_control) content = blocks[0].text;

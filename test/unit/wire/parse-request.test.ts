@@ -48,6 +48,10 @@ describe("parseChatRequest: shape errors → 400 naming the param", () => {
     ["bad thinking block", msg({ role: "assistant", content: "x", thinking_blocks: [{ type: "other" }] }), "messages[1].thinking_blocks[0].type"],
     ["bad cache_control", msg({ role: "user", content: [{ type: "text", text: "x", cache_control: { type: "persistent" } }] }), "messages[1].content[0].cache_control"],
     ["bad cache ttl", msg({ role: "user", content: "x", cache_control: { type: "ephemeral", ttl: "1d" } }), "messages[1].cache_control.ttl"],
+    ["message cache_control of another type", msg({ role: "user", content: "x", cache_control: { type: "persistent" } }), "messages[1].cache_control"],
+    ["message name not a string", msg({ role: "user", content: "x", name: 5 }), "messages[1].name"],
+    ["assistant content a number", msg({ role: "assistant", content: 5 }), "messages[1].content"],
+    ["text part without text in a system message", msg({ role: "system", content: [{ type: "text" }] }), "messages[1].content[0].text"],
     ["function message without a function_call", msg({ role: "function", name: "f", content: "x" }), "messages[1].role"],
   ])("%s", (_name, body, param) => {
     expect400(body, param);
