@@ -35,6 +35,8 @@ export interface EventStreamOptions {
 }
 
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
+/** Bytes of a body read after message_stop before it is dropped instead (Vertex sends nothing there). */
+const MAX_AFTER_END = 64 * 1024;
 
 /**
  * Wraps a 200 :streamRawPredict body; see the file comment.
@@ -191,7 +193,8 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
    * read in the background, so the connection goes back to the pool; anything after it is ignored. A body
    * that does not end within the inactivity limit is aborted. So the server can send the last batch and the
    * end of its own body in one socket write, and the client's `[DONE]` never waits on the upstream. (With
-   * the inactivity limit off, the body is waited for however long it takes, like every other read.)
+   * the inactivity limit off, the body is waited for however long it takes, like every other read.) A body
+   * that keeps sending after message_stop is dropped after MAX_AFTER_END bytes.
    */
   let over = false;
   const endNow = (): IteratorReturnResult<undefined> => {
@@ -211,7 +214,7 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
       started = undefined;
       const status = Bun.peek.status(read);
       if (status === "fulfilled") {
-        if ((Bun.peek(read) as ReadResult).done) eof = true;
+        if (tooMuchAfterEnd(Bun.peek(read) as ReadResult)) return close();
         continue;
       }
       if (status === "rejected") {
@@ -228,8 +231,18 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
   };
   const restRead = (r: ReadResult) => {
     readingSince = -1;
-    if (r.done) eof = true;
+    if (tooMuchAfterEnd(r)) return close();
     readRest();
+  };
+  /** Notes the body's end; true once more than MAX_AFTER_END bytes came after message_stop (then it is dropped). */
+  let afterEnd = 0;
+  const tooMuchAfterEnd = (r: ReadResult): boolean => {
+    if (r.done) {
+      eof = true;
+      return false;
+    }
+    afterEnd += r.value.byteLength;
+    return afterEnd > MAX_AFTER_END;
   };
 
   const step = async (): Promise<IteratorResult<StreamEvent>> => {

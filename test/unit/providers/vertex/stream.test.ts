@@ -154,6 +154,21 @@ describe("vertexEvents", () => {
     expect(b.state.cancelled).toBe(true);
   });
 
+  it("a body that keeps sending after message_stop is dropped after 64 kB", async () => {
+    const b = openBody(STOP);
+    const deadline = createDeadline(0);
+    const events = vertexEvents(b.stream, { deadline, inactivityMs: 60_000 });
+    expect((await events.next()).value?.type).toBe("message_stop");
+    expect((await events.next()).done).toBe(true);
+    b.more(": padding\n\n".repeat(3000)); // 33 kB: still read
+    await Bun.sleep(1);
+    expect(deadline.signal.aborted).toBe(false);
+    b.more(": padding\n\n".repeat(3000)); // 66 kB in all
+    for (let i = 0; i < 50 && !deadline.signal.aborted; i++) await Bun.sleep(2);
+    expect(deadline.signal.aborted).toBe(true);
+    expect(b.state.cancelled).toBe(true);
+  });
+
   it("a caller abort surfaces the caller's reason", async () => {
     const parent = new AbortController();
     const it = vertexEvents(body([], "hang"), { deadline: createDeadline(0, parent.signal), inactivityMs: 60_000 });
