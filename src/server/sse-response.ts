@@ -41,9 +41,6 @@ export interface StreamOptions {
   headers: Record<string, string>;
 }
 
-/** Raced against the next event: wins only when that event is not available yet. */
-const NOT_READY = Symbol("not-ready");
-const NOT_READY_P: Promise<typeof NOT_READY> = Promise.resolve(NOT_READY);
 /** A pull flushes what it has written once it reaches this many characters. */
 const MAX_BATCH = 64 * 1024;
 const KEEPALIVE_TEXT = ": keep-alive\n\n";
@@ -255,27 +252,16 @@ export function streamResponse(
         for (;;) {
           let r: IteratorResult<StreamEvent> | undefined;
           if (pending === undefined) {
-            if (drainReady) {
-              drainReady(sink);
-              // What is already known after the batch joins it, the end of the stream above all (the
-              // iterator ends right after message_stop): so the last batch is not flushed on its own but
-              // leaves with the end of the body in one socket write.
-              if (!sink.full()) {
-                const p = events.next();
-                const status = Bun.peek.status(p);
-                if (status === "fulfilled") r = Bun.peek(p) as IteratorResult<StreamEvent>;
-                else if (status === "rejected") r = await p; // throws: the stream fails below
-                else pending = p;
-              }
-            } else if (unflushed > 0 && unflushed < MAX_BATCH) {
-              // An iterator without drainReady: an event that is already settled joins the batch.
-              pending = events.next();
-              const x = await Promise.race([pending, NOT_READY_P]);
-              if (finished) return;
-              if (x !== NOT_READY) {
-                pending = undefined;
-                r = x;
-              }
+            drainReady?.(sink);
+            // What is already settled joins the batch, the end of the stream above all (the Vertex iterator
+            // ends right after message_stop): so the last batch is not flushed on its own but leaves with
+            // the end of the body in one socket write.
+            if (!sink.full()) {
+              const p = events.next();
+              const status = Bun.peek.status(p);
+              if (status === "fulfilled") r = Bun.peek(p) as IteratorResult<StreamEvent>;
+              else if (status === "rejected") r = await p; // throws: the stream fails below
+              else pending = p;
             }
           }
           if (r === undefined) {
