@@ -83,46 +83,55 @@ function sameValues(a: readonly string[], b: readonly string[]): boolean {
 
 const RECENT = 4;
 
-/** The last RECENT series a metric updated (replaced round robin). */
-class RecentSeries<S extends { values: readonly string[] }> {
-  private readonly items: S[] = [];
+/** A metric's series by label values; the last RECENT it updated are remembered (replaced round robin). */
+class SeriesTable<S extends { values: readonly string[] }> {
+  private readonly byKey = new Map<string, S>();
+  private readonly recent: S[] = [];
   private next = 0;
 
-  find(values: readonly string[]): S | undefined {
-    const items = this.items;
-    for (let i = 0; i < items.length; i++) if (sameValues((items[i] as S).values, values)) return items[i];
-    return undefined;
+  constructor(private readonly make: (values: readonly string[]) => S) {}
+
+  /** The series with these label values, made (with its own copy of them) on first use. */
+  obtain(values: readonly string[]): S {
+    const recent = this.recent;
+    for (let i = 0; i < recent.length; i++) if (sameValues((recent[i] as S).values, values)) return recent[i] as S;
+    const key = keyOf(values);
+    let s = this.byKey.get(key);
+    if (s === undefined) {
+      s = this.make([...values]);
+      this.byKey.set(key, s);
+    }
+    recent[this.next] = s;
+    this.next = (this.next + 1) % RECENT;
+    return s;
   }
 
-  add(s: S): void {
-    this.items[this.next] = s;
-    this.next = (this.next + 1) % RECENT;
+  /** The series with these label values, if any (no side effects: tests, /health). */
+  peek(values: readonly string[]): S | undefined {
+    return this.byKey.get(keyOf(values));
+  }
+
+  get size(): number {
+    return this.byKey.size;
+  }
+
+  values(): IterableIterator<S> {
+    return this.byKey.values();
   }
 }
 
 /** A monotonically increasing counter, optionally labelled. */
 export class Counter extends Metric {
-  private readonly series = new Map<string, { values: readonly string[]; v: number }>();
-  private readonly recent = new RecentSeries<{ values: readonly string[]; v: number }>();
+  private readonly series = new SeriesTable((values) => ({ values, v: 0 }));
 
   /** Adds `n` (default 1) to the series with these label values (in labelNames order). */
   inc(values: readonly string[] = [], n = 1): void {
-    let s = this.recent.find(values);
-    if (s === undefined) {
-      const key = keyOf(values);
-      s = this.series.get(key);
-      if (s === undefined) {
-        s = { values: [...values], v: 0 };
-        this.series.set(key, s);
-      }
-      this.recent.add(s);
-    }
-    s.v += n;
+    this.series.obtain(values).v += n;
   }
 
   /** Current value of one series (tests, /health). */
   get(values: readonly string[] = []): number {
-    return this.series.get(keyOf(values))?.v ?? 0;
+    return this.series.peek(values)?.v ?? 0;
   }
 
   render(out: string[]): void {
@@ -162,8 +171,7 @@ interface HistogramSeries {
 
 /** A histogram with fixed upper bounds (in the metric's unit, e.g. seconds). */
 export class Histogram extends Metric {
-  private readonly series = new Map<string, HistogramSeries>();
-  private readonly recent = new RecentSeries<HistogramSeries>();
+  private readonly series: SeriesTable<HistogramSeries>;
   private readonly bounds: readonly number[];
   private readonly leText: readonly string[];
 
@@ -171,20 +179,13 @@ export class Histogram extends Metric {
     super(name, help, labelNames);
     this.bounds = [...buckets].sort((a, b) => a - b);
     this.leText = this.bounds.map((b) => `le="${formatNumber(b)}"`);
+    const slots = this.bounds.length + 1;
+    this.series = new SeriesTable((values) => ({ values, counts: new Array<number>(slots).fill(0), sum: 0, count: 0 }));
   }
 
   /** Records one observation. */
   observe(value: number, values: readonly string[] = []): void {
-    let s = this.recent.find(values);
-    if (s === undefined) {
-      const key = keyOf(values);
-      s = this.series.get(key);
-      if (s === undefined) {
-        s = { values: [...values], counts: new Array<number>(this.bounds.length + 1).fill(0), sum: 0, count: 0 };
-        this.series.set(key, s);
-      }
-      this.recent.add(s);
-    }
+    const s = this.series.obtain(values);
     let i = 0;
     while (i < this.bounds.length && value > (this.bounds[i] as number)) i++;
     s.counts[i] = (s.counts[i] as number) + 1;
@@ -194,7 +195,7 @@ export class Histogram extends Metric {
 
   /** Number of observations in one series (tests). */
   count(values: readonly string[] = []): number {
-    return this.series.get(keyOf(values))?.count ?? 0;
+    return this.series.peek(values)?.count ?? 0;
   }
 
   render(out: string[]): void {
