@@ -109,12 +109,6 @@ export function buildState(config: Config, shared: SharedState): AppState {
   };
 }
 
-/**
- * What the gateway itself added before the response started (ms): time to the Response minus the upstream
- * wait and the concurrency queue. For streams this is the pre-stream overhead (per-chunk translation is
- * not included); for JSON responses it covers parsing and translation both ways (the answer's final
- * JSON serialisation, a microsecond or two inside Response.json, comes after the header is made).
- */
 /** Response header: what the gateway itself added before the response started (ms, 3 decimals). */
 export const OVERHEAD_HEADER = "x-modelmux-overhead-duration-ms";
 
@@ -131,6 +125,12 @@ export function finalHeaders(rec: RequestRecord, now: number, extra: Record<stri
   return extra;
 }
 
+/**
+ * What the gateway itself added before the response started (ms): time to the Response minus the upstream
+ * wait and the concurrency queue. For streams this is the pre-stream overhead (per-chunk translation is
+ * not included); for JSON responses it covers parsing and translation both ways (the answer's final
+ * JSON serialisation, a microsecond or two inside Response.json, comes after the header is made).
+ */
 export function overheadOf(rec: RequestRecord): number | undefined {
   if (rec.respondedAt === undefined) return undefined;
   return Math.max(0, rec.respondedAt - rec.start - (rec.upstreamMs ?? 0) - (rec.queueMs ?? 0));

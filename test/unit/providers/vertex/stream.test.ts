@@ -142,31 +142,34 @@ describe("vertexEvents", () => {
     b.end();
   });
 
-  it("a body that stays open after message_stop is aborted after the inactivity limit (the caller already has its end)", async () => {
+  /** A stream whose body sent message_stop and stays open; the iterator has handed out its end. */
+  async function endedButOpen(inactivityMs: number) {
     const b = openBody(STOP);
     const deadline = createDeadline(0);
-    const events = vertexEvents(b.stream, { deadline, inactivityMs: 15 });
+    const events = vertexEvents(b.stream, { deadline, inactivityMs });
     expect((await events.next()).value?.type).toBe("message_stop");
     expect((await events.next()).done).toBe(true);
     expect(deadline.signal.aborted).toBe(false);
-    for (let i = 0; i < 50 && !deadline.signal.aborted; i++) await Bun.sleep(5);
-    expect(deadline.signal.aborted).toBe(true);
-    expect(b.state.cancelled).toBe(true);
+    /** Waits until the body is given up on (aborted and its reader cancelled). */
+    const droppedSoon = async () => {
+      for (let i = 0; i < 50 && !deadline.signal.aborted; i++) await Bun.sleep(5);
+      expect(deadline.signal.aborted).toBe(true);
+      expect(b.state.cancelled).toBe(true);
+    };
+    return { b, deadline, droppedSoon };
+  }
+
+  it("a body that stays open after message_stop is aborted after the inactivity limit (the caller already has its end)", async () => {
+    await (await endedButOpen(15)).droppedSoon();
   });
 
   it("a body that keeps sending after message_stop is dropped after 64 kB", async () => {
-    const b = openBody(STOP);
-    const deadline = createDeadline(0);
-    const events = vertexEvents(b.stream, { deadline, inactivityMs: 60_000 });
-    expect((await events.next()).value?.type).toBe("message_stop");
-    expect((await events.next()).done).toBe(true);
+    const { b, deadline, droppedSoon } = await endedButOpen(60_000);
     b.more(": padding\n\n".repeat(3000)); // 33 kB: still read
     await Bun.sleep(1);
     expect(deadline.signal.aborted).toBe(false);
     b.more(": padding\n\n".repeat(3000)); // 66 kB in all
-    for (let i = 0; i < 50 && !deadline.signal.aborted; i++) await Bun.sleep(2);
-    expect(deadline.signal.aborted).toBe(true);
-    expect(b.state.cancelled).toBe(true);
+    await droppedSoon();
   });
 
   it("a caller abort surfaces the caller's reason", async () => {
