@@ -49,16 +49,12 @@ export class SSEScanner {
       return false;
     }
     // The usual shape, complete: [`event: …` LF] `data: …` LF LF. The data line is scanned once, for its LF.
-    let q = p;
-    if (s.startsWith("event:", q)) {
-      const lf = s.indexOf("\n", q);
-      q = lf === -1 ? -1 : lf + 1;
-    }
-    if (q !== -1 && s.startsWith("data: ", q)) {
-      const lf = s.indexOf("\n", q + 6);
+    let d = dataAt(s, p, s.length);
+    if (d !== -1) {
+      const lf = s.indexOf("\n", d);
       if (lf !== -1 && s.charCodeAt(lf + 1) === 10) {
         this.#pos = this.#scanFrom = lf + 2;
-        onData(s, q + 6, lf);
+        onData(s, d, lf);
         return true;
       }
     }
@@ -77,15 +73,11 @@ export class SSEScanner {
     this.#pos = after;
     this.#scanFrom = after;
     // The usual shape, without the blank line (the last event at the end of the stream).
-    q = p;
-    if (s.startsWith("event:", q)) {
-      const lf = s.indexOf("\n", q);
-      q = lf !== -1 && lf < end ? lf + 1 : -1;
-    }
-    if (q !== -1 && s.startsWith("data: ", q)) {
-      const lf = s.indexOf("\n", q + 6);
+    d = dataAt(s, p, end);
+    if (d !== -1) {
+      const lf = s.indexOf("\n", d);
       if (lf === -1 || lf >= end) {
-        onData(s, q + 6, end);
+        onData(s, d, end);
         return true;
       }
     }
@@ -114,6 +106,20 @@ export class SSEScanner {
     }
     this.#pos = 0;
   }
+}
+
+/**
+ * Where the payload of the usual event shape starting at `p` begins: after `data: `, itself after an optional
+ * `event:` line that ends before `end`; -1 for any other shape.
+ */
+function dataAt(s: string, p: number, end: number): number {
+  let q = p;
+  if (s.startsWith("event:", q)) {
+    const lf = s.indexOf("\n", q);
+    if (lf === -1 || lf >= end) return -1;
+    q = lf + 1;
+  }
+  return s.startsWith("data: ", q) ? q + 6 : -1;
 }
 
 /** The data of one event's lines (LF-separated, no blank line inside), per the event-stream field rules. */

@@ -95,6 +95,13 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
     }
   };
 
+  /** A read starts waiting on the upstream: the watchdog times it (armed once, re-armed lazily by onTimer). */
+  const watchRead = () => {
+    if (!watch) return;
+    readingSince = performance.now();
+    timer ??= setTimeout(onTimer, limit);
+  };
+
   /** `ended`: the body was read to its end, so there is nothing to abort or cancel (the common case). */
   const close = (ended = false) => {
     if (closed) return;
@@ -116,11 +123,7 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
     started = undefined;
     let r: ReadResult;
     if (Bun.peek.status(read) === "pending") {
-      // Only a read that really waits arms the watchdog (data already received needs none).
-      if (watch) {
-        readingSince = performance.now();
-        timer ??= setTimeout(onTimer, limit);
-      }
+      watchRead(); // only a read that really waits arms the watchdog (data already received needs none)
       try {
         r = await Promise.race([read, abortedOnce()]);
       } finally {
@@ -221,10 +224,7 @@ export function vertexEvents(body: ReadableStream<Uint8Array>, o: EventStreamOpt
         read.catch(() => undefined);
         return close();
       }
-      if (watch) {
-        readingSince = performance.now();
-        timer ??= setTimeout(onTimer, limit);
-      }
+      watchRead();
       read.then(restRead, () => close());
       return;
     }

@@ -169,7 +169,6 @@ function pairToolCalls(turns: MessageParam[]): MessageParam[] {
     out.push(turn);
     if (turn.role !== "assistant" || !turn.content.some((b) => b.type === "tool_use")) return;
     const calls = turn.content.flatMap((b) => (b.type === "tool_use" ? [b.id] : []));
-    if (calls.length === 0) return;
     let next = turns[k + 1];
     const answered = new Set(next?.content.flatMap((b) => (b.type === "tool_result" ? [b.tool_use_id] : [])));
     const missing: ToolResultBlock[] = calls
