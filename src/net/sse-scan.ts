@@ -23,6 +23,12 @@ export class SSEScanner {
   /** The last chunk ended in CR: a LF at the start of the next one belongs to it. */
   #skipLF = false;
   #ended = false;
+  /**
+   * The text that completed an event carried over from the previous chunk, to scan once `#buf` (that event)
+   * is consumed, from `#restFrom` on (see #append).
+   */
+  #rest: string | undefined;
+  #restFrom = 0;
 
   /** Feeds bytes (split anywhere, even inside a UTF-8 character). */
   push(bytes: Uint8Array): void {
@@ -41,12 +47,23 @@ export class SSEScanner {
    * without data (comments only), so callers loop until it returns false or they got what they wanted.
    */
   next(onData: DataHandler): boolean {
-    const s = this.#buf;
+    let s = this.#buf;
     let p = this.#pos;
     while (s.charCodeAt(p) === 10) p++; // empty lines between events dispatch nothing
     if (p >= s.length) {
-      this.#pos = p;
-      return false;
+      if (this.#rest === undefined) {
+        this.#pos = p;
+        return false;
+      }
+      // The carried-over event is consumed: go on in the chunk that completed it.
+      this.#buf = s = this.#rest;
+      this.#scanFrom = p = this.#restFrom;
+      this.#rest = undefined;
+      while (s.charCodeAt(p) === 10) p++;
+      if (p >= s.length) {
+        this.#pos = p;
+        return false;
+      }
     }
     // The usual shape, complete: [`event: …` LF] `data: …` LF LF. The data line is scanned once, for its LF.
     let d = dataAt(s, p, s.length);
@@ -96,12 +113,33 @@ export class SSEScanner {
       this.#skipLF = text.charCodeAt(text.length - 1) === 13;
       text = text.replace(/\r\n?/g, "\n");
     }
+    if (this.#rest !== undefined) {
+      // Bytes pushed before the last chunk was scanned through (the stream reader never does this).
+      this.#buf = this.#buf.slice(this.#pos) + this.#rest.slice(this.#restFrom);
+      this.#pos = this.#scanFrom = 0;
+      this.#rest = undefined;
+    }
     const p = this.#pos;
-    if (p >= this.#buf.length) {
+    const buf = this.#buf;
+    if (p >= buf.length) {
       this.#buf = text;
       this.#scanFrom = 0;
+      this.#pos = 0;
+      return;
+    }
+    // An event started in the previous chunk (`carry`): instead of joining it with the whole new chunk, which
+    // copies the chunk (a large read after a small one is common: ~110 kB per 1,000-delta answer), only the
+    // piece of the chunk that completes it is joined; the rest of the chunk is scanned in place afterwards.
+    const carry = p === 0 ? buf : buf.slice(p);
+    const end = carry.endsWith("\n\n") ? 0 : carry.endsWith("\n") && text.charCodeAt(0) === 10 ? 1 : blankLineEnd(text);
+    if (end !== -1 && end < text.length) {
+      this.#buf = end === 0 ? carry : carry + text.slice(0, end);
+      this.#rest = text;
+      this.#restFrom = end;
+      this.#scanFrom = 0;
     } else {
-      this.#buf = (p === 0 ? this.#buf : this.#buf.slice(p)) + text;
+      // The chunk does not complete the event (or ends with it): one buffer.
+      this.#buf = carry + text;
       this.#scanFrom = Math.max(0, this.#scanFrom - p);
     }
     this.#pos = 0;
@@ -120,6 +158,12 @@ function dataAt(s: string, p: number, end: number): number {
     q = lf + 1;
   }
   return s.startsWith("data: ", q) ? q + 6 : -1;
+}
+
+/** Where the first blank line of `text` ends (after its "\n\n"), or -1. */
+function blankLineEnd(text: string): number {
+  const i = text.indexOf("\n\n");
+  return i === -1 ? -1 : i + 2;
 }
 
 /** The data of one event's lines (LF-separated, no blank line inside), per the event-stream field rules. */

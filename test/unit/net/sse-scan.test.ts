@@ -20,6 +20,19 @@ function scan(pieces: Uint8Array[]): string[] {
   while (s.next(onData));
   return out;
 }
+/** The same, but taking at most `take` events after each piece (bytes arrive before the last were scanned). */
+function scanLazily(pieces: Uint8Array[], take: number): string[] {
+  const s = new SSEScanner();
+  const out: string[] = [];
+  const onData = (t: string, a: number, b: number) => void out.push(t.slice(a, b));
+  for (const p of pieces) {
+    s.push(p);
+    for (let i = 0; i < take && s.next(onData); i++);
+  }
+  s.end();
+  while (s.next(onData));
+  return out;
+}
 function reference(pieces: Uint8Array[]): string[] {
   const d = new SSEDecoder();
   return [...pieces.flatMap((p) => d.push(p)), ...d.end()].map((m) => m.data);
@@ -75,8 +88,25 @@ describe("SSEScanner = SSEDecoder", () => {
       for (let n = rnd(12); n > 0; n--) text += lines[rnd(lines.length)]! + ends[rnd(3)]!;
       const bytes = enc.encode(text);
       const cuts = [...new Set(Array.from({ length: rnd(4) }, () => 1 + rnd(Math.max(1, bytes.length - 1))))].sort((a, b) => a - b).filter((c) => c < bytes.length);
-      expect({ text, got: scan(split(bytes, cuts)) }).toEqual({ text, got: reference([bytes]) });
+      const expected = reference([bytes]);
+      expect({ text, got: scan(split(bytes, cuts)) }).toEqual({ text, got: expected });
+      expect({ text, got: scanLazily(split(bytes, cuts), rnd(3)) }).toEqual({ text, got: expected });
     }
+  });
+
+  test("an event carried over into a large chunk: only the piece that completes it is joined", () => {
+    const s = new SSEScanner();
+    const events = Array.from({ length: 50 }, (_, i) => `event: content_block_delta\ndata: {"i":${i}}\n\n`).join("");
+    const head = "event: message_start\ndata: {\"type\":";
+    const tail = `"message_start"}\n\n${events}`;
+    s.push(enc.encode(head));
+    expect(s.next(() => undefined)).toBe(false);
+    s.push(enc.encode(tail));
+    const seen: Array<[string, number]> = [];
+    while (s.next((t, a, b) => void seen.push([t.slice(a, b), t.length])));
+    expect(seen.map(([d]) => d)).toEqual(['{"type":"message_start"}', ...Array.from({ length: 50 }, (_, i) => `{"i":${i}}`)]);
+    expect(seen[0]![1]).toBeLessThan(100); // the carried event: its own short string
+    expect(seen[1]![1]).toBe(tail.length); // the rest: the chunk's own text, not a copy joined to the carry
   });
 
   test("next() hands the usual event out as a range of the buffer, not a copy", () => {
