@@ -1,9 +1,10 @@
 /**
  * An SSE reader for the hot path: the same events as SSEDecoder (WHATWG event-stream rules, CR/LF/CRLF line
  * ends, comments, multi-line data, a last event without a blank line delivered at the end), but it keeps
- * the stream's text in one buffer and hands each event's data out as a range of that buffer, so the usual
- * event (an optional `event:` line and one `data:` line) costs no line strings, no message object and no
- * array: the consumer reads the payload in place and cuts out only what it keeps. Unusual events (comments,
+ * the stream's text in one buffer (two while an event that straddled reads is handed out: see #append) and
+ * hands each event's data out as a range of that buffer, so the usual event (an optional `event:` line and
+ * one `data:` line) costs no line strings, no message object and no array: the consumer reads the payload
+ * in place and cuts out only what it keeps. Unusual events (comments,
  * several data lines, `id:`…) take a line-by-line path with the same result.
  *
  * Line ends are normalised to LF as the text arrives (a CR ending one chunk and a LF starting the next are
