@@ -1,33 +1,25 @@
 /**
- * Downloads http(s) images of a chat request and inlines them as data: URLs (Vertex rejects URL sources).
- * Safety: only http/https; every hop (at most MAX_REDIRECTS redirects) is re-checked; host names are resolved
+ * Downloads one http(s) image as a data: URL, for inline-images.ts (which loads this module, and the node
+ * networking modules it needs, on the first request with a remote image). Safety: only http/https; every hop (at most MAX_REDIRECTS redirects) is re-checked; host names are resolved
  * through a custom `lookup` that refuses the connection when ANY resolved address is non-public (private,
  * loopback, link-local, unique-local, CGNAT, multicast, unspecified, documentation, IPv4-mapped/NAT64/6to4
  * forms of those), so the address checked is the address connected to (no DNS-rebinding gap); literal IPs
  * are checked before connecting. One deadline covers redirects and body; the body is capped while it
  * streams; the bytes must be jpeg/png/gif/webp (sniffed; the declared content-type is not trusted).
- * Any failure → HttpError 400 naming `messages[i].content[j].image_url.url`.
+ * Failures are ImageFetchErrors with a client-presentable reason (inline-images.ts answers them with a 400
+ * naming `messages[i].content[j].image_url.url`).
  */
 import { sniffMediaType } from "../wire/media.ts";
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import http, { type IncomingMessage } from "node:http";
 import https from "node:https";
 import { isIP } from "node:net";
-import { badRequest } from "../errors.ts";
-import type { ChatCompletionRequest, ContentPart } from "../wire/openai.ts";
+import type { InlineImageOptions } from "./inline-images.ts";
 
 export const MAX_REDIRECTS = 3;
-/** Images of one request fetched at the same time. */
-export const MAX_CONCURRENT_FETCHES = 8;
 const USER_AGENT = "modelmux-image-fetch/1";
 const REDIRECTS = new Set([301, 302, 303, 307, 308]);
 
-export interface InlineImageOptions {
-  max_bytes: number;
-  timeout_ms: number;
-  allow_private: boolean;
-  signal?: AbortSignal;
-}
 export interface FetchImageOptions extends InlineImageOptions {
   /** Overrides the address policy (tests); default: refuse isPrivateAddress unless allow_private. */
   isBlockedAddress?: (ip: string) => boolean;
@@ -36,61 +28,6 @@ export interface FetchImageOptions extends InlineImageOptions {
 /** A download failure with a client-presentable reason. */
 export class ImageFetchError extends Error {
   override name = "ImageFetchError";
-}
-
-/**
- * Replaces every http(s) image_url in user and tool messages by a data: URL. Returns `req` itself, not a
- * promise, when there is none (the common case costs the caller no await).
- */
-export function inlineRemoteImages(req: ChatCompletionRequest, opts: InlineImageOptions): ChatCompletionRequest | Promise<ChatCompletionRequest> {
-  const firstParam = new Map<string, string>();
-  req.messages.forEach((m, i) => {
-    if ((m.role !== "user" && m.role !== "tool") || !Array.isArray(m.content)) return;
-    m.content.forEach((part, j) => {
-      const url = remoteUrl(part);
-      if (url !== undefined && !firstParam.has(url)) firstParam.set(url, `messages[${i}].content[${j}].image_url.url`);
-    });
-  });
-  if (firstParam.size === 0) return req;
-  return inlineAll(req, firstParam, opts);
-}
-
-async function inlineAll(req: ChatCompletionRequest, firstParam: Map<string, string>, opts: InlineImageOptions): Promise<ChatCompletionRequest> {
-  const stop = new AbortController();
-  const onAbort = () => stop.abort(opts.signal?.reason);
-  opts.signal?.addEventListener("abort", onAbort, { once: true });
-  const inlined = new Map<string, string>();
-  const queue = [...firstParam.keys()];
-  const worker = async (): Promise<void> => {
-    for (let url = queue.shift(); url !== undefined; url = queue.shift()) {
-      try {
-        inlined.set(url, await fetchImageAsDataUrl(url, { ...opts, signal: stop.signal }));
-      } catch (e) {
-        stop.abort(e);
-        if (opts.signal?.aborted) throw opts.signal.reason;
-        const reason = e instanceof ImageFetchError ? e.message : "download failed";
-        throw badRequest(`image could not be downloaded: ${reason}`, firstParam.get(url) ?? null, "invalid_image_url");
-      }
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: Math.min(MAX_CONCURRENT_FETCHES, queue.length) }, worker));
-  } finally {
-    opts.signal?.removeEventListener("abort", onAbort);
-  }
-  const messages = req.messages.map((m) => {
-    if (!Array.isArray(m.content) || !m.content.some((p) => remoteUrl(p) !== undefined)) return m;
-    const content = m.content.map((p): ContentPart => {
-      const url = remoteUrl(p);
-      return url === undefined || p.type !== "image_url" ? p : { ...p, image_url: { ...p.image_url, url: inlined.get(url) ?? url } };
-    });
-    return { ...m, content };
-  });
-  return { ...req, messages };
-}
-
-function remoteUrl(part: ContentPart): string | undefined {
-  return part.type === "image_url" && /^https?:\/\//i.test(part.image_url.url) ? part.image_url.url : undefined;
 }
 
 /** Fetches one image URL under the safety rules and returns it as a base64 data: URL. */

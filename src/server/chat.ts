@@ -3,7 +3,7 @@
  * translate → call the provider → translate back (JSON or SSE).
  */
 import { UpstreamError } from "../errors.ts";
-import { inlineRemoteImages } from "../net/fetch-image.ts";
+import { inlineRemoteImages } from "../net/inline-images.ts";
 import type { CallOptions, UpstreamTarget } from "../providers/types.ts";
 import { defaultThinkingStyle } from "../providers/thinking.ts";
 import { toMessagesRequest } from "../translate/to-anthropic/request.ts";

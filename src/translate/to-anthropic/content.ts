@@ -1,6 +1,6 @@
 /**
  * OpenAI content parts → Anthropic content blocks (pure). Only inline data reaches Claude: Vertex rejects
- * URL and file-id sources, so http(s) images must have been inlined by the server (net/fetch-image.ts)
+ * URL and file-id sources, so http(s) images must have been inlined by the server (net/inline-images.ts)
  * before translation, and `file_id` is refused. Empty or whitespace-only text is never sent (Anthropic
  * rejects it). Media types are sniffed from the bytes; the real type wins over a wrong declared one.
  */

@@ -1,8 +1,7 @@
 import { expect400Async } from "../../helpers/errors.ts";
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from "bun:test";
-import {
-  fetchImageAsDataUrl, ImageFetchError, inlineRemoteImages, type InlineImageOptions, isPrivateAddress,
-} from "../../../src/net/fetch-image.ts";
+import { fetchImageAsDataUrl, ImageFetchError, isPrivateAddress } from "../../../src/net/fetch-image.ts";
+import { inlineRemoteImages, type InlineImageOptions } from "../../../src/net/inline-images.ts";
 import type { ChatCompletionRequest, ChatMessage } from "../../../src/wire/openai.ts";
 
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==", "base64");

@@ -57,6 +57,16 @@ describe("authenticate", () => {
     rejects({ authorization: "Basic dXNlcjpwYXNz" });
     rejects({ authorization: "Bearer " });
   });
+  test("a configured digest that differs from the key's in any one byte, or is cut short, never matches", () => {
+    const hex = hashApiKey(KEY_A);
+    for (const at of [0, 31, 62]) {
+      const near = hex.slice(0, at) + (hex[at] === "0" ? "1" : "0") + hex.slice(at + 1);
+      const one = createAccessControl([{ name: "near", sha256: near }]);
+      expect(() => one.authenticate(headers({ authorization: `Bearer ${KEY_A}` }))).toThrow(HttpError);
+    }
+    const short = createAccessControl([{ name: "short", sha256: hex.slice(0, 62) }]);
+    expect(() => short.authenticate(headers({ authorization: `Bearer ${KEY_A}` }))).toThrow(HttpError);
+  });
   test("wrong key → 401 without echoing it", () => {
     rejects({ authorization: "Bearer sk-mm-wrong-0123456789abcdefghijklmnop" });
     rejects({ "x-api-key": KEY_A + "x" });
