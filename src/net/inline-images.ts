@@ -2,8 +2,8 @@
  * Replaces the http(s) images of a chat request by data: URLs (Vertex rejects URL sources), fetching them
  * with src/net/fetch-image.ts under its safety rules. That module, and the node:http, node:https, node:dns
  * and node:net modules it needs, are loaded on the first request that has a remote image: a gateway that
- * never sees one does not pay their memory (≈ 9 MB of RSS in a compiled binary, which is built with
- * `--splitting` for this).
+ * never sees one does not pay their memory (the compiled binary is built with `--splitting` for this; with
+ * node:crypto also kept out of start-up, its idle RSS went from 50.4 to 46.8 MB).
  */
 import { badRequest } from "../errors.ts";
 import type { ChatCompletionRequest, ContentPart } from "../wire/openai.ts";

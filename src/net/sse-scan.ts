@@ -4,8 +4,8 @@
  * the stream's text in one buffer (two while an event that straddled reads is handed out: see #append) and
  * hands each event's data out as a range of that buffer, so the usual event (an optional `event:` line and
  * one `data:` line) costs no line strings, no message object and no array: the consumer reads the payload
- * in place and cuts out only what it keeps. Unusual events (comments,
- * several data lines, `id:`…) take a line-by-line path with the same result.
+ * in place and cuts out only what it keeps. Unusual events (comments, several data lines, `id:`…) take a
+ * line-by-line path with the same result.
  *
  * Line ends are normalised to LF as the text arrives (a CR ending one chunk and a LF starting the next are
  * one line end), so events are simply the text between blank lines.
@@ -50,8 +50,9 @@ export class SSEScanner {
   next(onData: DataHandler): boolean {
     let s = this.#buf;
     let p = this.#pos;
-    while (s.charCodeAt(p) === 10) p++; // empty lines between events dispatch nothing
-    if (p >= s.length) {
+    for (;;) {
+      while (s.charCodeAt(p) === 10) p++; // empty lines between events dispatch nothing
+      if (p < s.length) break;
       if (this.#rest === undefined) {
         this.#pos = p;
         return false;
@@ -60,11 +61,6 @@ export class SSEScanner {
       this.#buf = s = this.#rest;
       this.#scanFrom = p = this.#restFrom;
       this.#rest = undefined;
-      while (s.charCodeAt(p) === 10) p++;
-      if (p >= s.length) {
-        this.#pos = p;
-        return false;
-      }
     }
     // The usual shape, complete: [`event: …` LF] `data: …` LF LF. The data line is scanned once, for its LF.
     let d = dataAt(s, p, s.length);

@@ -70,11 +70,7 @@ abstract class Metric implements Collector {
   abstract render(out: string[]): void;
 }
 
-/**
- * Hot path: most requests update a series updated just before, so each metric remembers the last few
- * series it updated (a request updates the token counter's input and output series in turn) and compares
- * label values (a few string compares) before building a key and hashing it.
- */
+/** Whether two label-value lists are equal. */
 function sameValues(a: readonly string[], b: readonly string[]): boolean {
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
@@ -83,7 +79,12 @@ function sameValues(a: readonly string[], b: readonly string[]): boolean {
 
 const RECENT = 4;
 
-/** A metric's series by label values; the last RECENT it updated are remembered (replaced round robin). */
+/**
+ * A metric's series by label values. Hot path: most requests update a series updated just before, so the
+ * table remembers the last RECENT series it handed out (replaced round robin; a request updates the token
+ * counter's input and output series in turn) and compares label values (a few string compares) before
+ * building a key and hashing it.
+ */
 class SeriesTable<S extends { values: readonly string[] }> {
   private readonly byKey = new Map<string, S>();
   private readonly recent: S[] = [];
