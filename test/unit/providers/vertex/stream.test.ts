@@ -130,6 +130,36 @@ describe("vertexEvents", () => {
     expect(await events.next()).toEqual({ done: true, value: undefined });
   });
 
+  it("frees a large read's buffer once it is decoded (a character split across reads survives); small reads and views are left alone", async () => {
+    const enc = new TextEncoder();
+    const delta = (text: string) =>
+      `event: content_block_delta\ndata: ${JSON.stringify({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text } })}\n\n`;
+    const big = "é".repeat(24_000); // 48 kB of two-byte characters
+    const bytes = enc.encode(`${delta(big)}${delta("ok")}${STOP}`);
+    const cut1 = bytes.indexOf(0xa9, 20_000); // the second byte of an "é": the first read ends mid-character
+    const cut2 = bytes.indexOf(0xa9, cut1 + 20_000);
+    const own = bytes.slice(0, cut1); // a buffer of its own, like every read of a fetch body
+    const shared = new Uint8Array(64 * 1024);
+    shared.set(bytes.subarray(cut1, cut2));
+    const view = shared.subarray(0, cut2 - cut1); // 20 kB, but a view of a larger buffer
+    const small = bytes.slice(cut2); // under 16 kB
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        for (const chunk of [own, view, small]) c.enqueue(chunk);
+        c.close();
+      },
+    });
+    const texts: string[] = [];
+    for await (const ev of vertexEvents(stream, { deadline: createDeadline(0), inactivityMs: 1000 })) {
+      if (ev.type === "content_block_delta" && ev.delta.type === "text_delta") texts.push(ev.delta.text);
+    }
+    expect(texts).toEqual([big, "ok"]);
+    expect(own.buffer.byteLength).toBe(0); // detached: its memory went back at once
+    expect(shared.byteLength).toBe(64 * 1024); // not ours to free
+    expect(small.byteLength).toBeGreaterThan(0); // small: left to the collector
+    expect(small.byteLength).toBe(small.buffer.byteLength);
+  });
+
   it("drainReady hands out nothing after message_stop", async () => {
     const b = openBody(START + STOP + 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"late"}}\n\n');
     const events = vertexEvents(b.stream, { deadline: createDeadline(0), inactivityMs: 60_000 });
