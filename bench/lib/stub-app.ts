@@ -44,7 +44,20 @@ export async function loadStubApp(root: string, upstream: () => Uint8Array): Pro
       });
       const res = await app.fetch(req);
       if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);
-      await res.arrayBuffer();
+      const bytes = new Uint8Array(await res.arrayBuffer());
+      // A stream that failed is still a 200: it must end with [DONE], not with an error frame.
+      if (res.headers.get("content-type")?.startsWith("text/event-stream") && !endsWith(bytes, DONE)) {
+        throw new Error(`the stream did not end with [DONE]: …${new TextDecoder().decode(bytes.subarray(-300))}`);
+      }
     },
   };
+}
+
+const DONE = new TextEncoder().encode("data: [DONE]\n\n");
+
+function endsWith(bytes: Uint8Array, tail: Uint8Array): boolean {
+  if (bytes.length < tail.length) return false;
+  const at = bytes.length - tail.length;
+  for (let i = 0; i < tail.length; i++) if (bytes[at + i] !== tail[i]) return false;
+  return true;
 }

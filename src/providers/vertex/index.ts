@@ -117,6 +117,7 @@ export function createVertexProvider(deps: VertexProviderDeps): Provider {
         inactivityMs: config.streaming.inactivity_timeout_ms,
         logger,
         requestId: opts.requestId,
+        releaseReads: true, // the body of our own fetch: its reads are ours to free
       });
       return { events, ...info(r.attempts, r.status, r.headers) };
     },

@@ -130,7 +130,7 @@ describe("vertexEvents", () => {
     expect(await events.next()).toEqual({ done: true, value: undefined });
   });
 
-  it("frees a large read's buffer once it is decoded (a character split across reads survives); small reads and views are left alone", async () => {
+  it("with releaseReads, frees a large read's buffer once it is decoded (a character split across reads survives); small reads, views and, without the option, every read are left alone", async () => {
     const enc = new TextEncoder();
     const delta = (text: string) =>
       `event: content_block_delta\ndata: ${JSON.stringify({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text } })}\n\n`;
@@ -143,17 +143,22 @@ describe("vertexEvents", () => {
     shared.set(bytes.subarray(cut1, cut2));
     const view = shared.subarray(0, cut2 - cut1); // 20 kB, but a view of a larger buffer
     const small = bytes.slice(cut2); // under 16 kB
-    const stream = new ReadableStream<Uint8Array>({
-      start(c) {
-        for (const chunk of [own, view, small]) c.enqueue(chunk);
-        c.close();
-      },
-    });
-    const texts: string[] = [];
-    for await (const ev of vertexEvents(stream, { deadline: createDeadline(0), inactivityMs: 1000 })) {
-      if (ev.type === "content_block_delta" && ev.delta.type === "text_delta") texts.push(ev.delta.text);
-    }
-    expect(texts).toEqual([big, "ok"]);
+    const texts = async (releaseReads: boolean) => {
+      const stream = new ReadableStream<Uint8Array>({
+        start(c) {
+          for (const chunk of [own, view, small]) c.enqueue(chunk);
+          c.close();
+        },
+      });
+      const out: string[] = [];
+      for await (const ev of vertexEvents(stream, { deadline: createDeadline(0), inactivityMs: 1000, releaseReads })) {
+        if (ev.type === "content_block_delta" && ev.delta.type === "text_delta") out.push(ev.delta.text);
+      }
+      return out;
+    };
+    expect(await texts(false)).toEqual([big, "ok"]);
+    expect(own.byteLength).toBe(cut1); // not ours: nothing was freed, the same chunks can be read again
+    expect(await texts(true)).toEqual([big, "ok"]);
     expect(own.buffer.byteLength).toBe(0); // detached: its memory went back at once
     expect(shared.byteLength).toBe(64 * 1024); // not ours to free
     expect(small.byteLength).toBeGreaterThan(0); // small: left to the collector
