@@ -347,5 +347,9 @@ function parse(data: string, logger: Logger | undefined, requestId: string | und
 function release(bytes: Uint8Array): void {
   if (bytes.byteLength < RELEASE_AT || bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) return;
   const buffer = bytes.buffer as ArrayBuffer & { transfer?: (length: number) => ArrayBuffer };
-  buffer.transfer?.(0); // detaches the buffer: its memory is freed now
+  try {
+    buffer.transfer?.(0); // detaches the buffer: its memory is freed now
+  } catch {
+    // Freeing early is only an optimisation: a buffer that cannot be detached is left to the collector.
+  }
 }

@@ -165,6 +165,29 @@ describe("vertexEvents", () => {
     expect(small.byteLength).toBe(small.buffer.byteLength);
   });
 
+  it("with releaseReads, a read whose buffer cannot be detached (WebAssembly memory) is read as usual", async () => {
+    const memory = new WebAssembly.Memory({ initial: 1 }); // 64 kB; transfer() throws on its buffer
+    const event = (text: string) =>
+      `event: content_block_delta\ndata: ${JSON.stringify({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text } })}\n\n`;
+    const size = memory.buffer.byteLength;
+    const text = "y".repeat(size - event("").length);
+    const bytes = new Uint8Array(memory.buffer);
+    bytes.set(new TextEncoder().encode(event(text)));
+    const stream = new ReadableStream<Uint8Array>({
+      start(c) {
+        c.enqueue(bytes);
+        c.enqueue(new TextEncoder().encode(STOP));
+        c.close();
+      },
+    });
+    const out: string[] = [];
+    for await (const ev of vertexEvents(stream, { deadline: createDeadline(0), inactivityMs: 1000, releaseReads: true })) {
+      if (ev.type === "content_block_delta" && ev.delta.type === "text_delta") out.push(ev.delta.text);
+    }
+    expect(out).toEqual([text]);
+    expect(memory.buffer.byteLength).toBe(size);
+  });
+
   it("drainReady hands out nothing after message_stop", async () => {
     const b = openBody(START + STOP + 'event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"late"}}\n\n');
     const events = vertexEvents(b.stream, { deadline: createDeadline(0), inactivityMs: 60_000 });
