@@ -44,7 +44,10 @@ export interface EventStreamOptions {
 const DONE: IteratorReturnResult<undefined> = { done: true, value: undefined };
 /** Bytes of a body read after message_stop before it is dropped instead (Vertex sends nothing there). */
 const MAX_AFTER_END = 64 * 1024;
-/** Reads at least this large are released as soon as they are decoded (see release()). */
+/**
+ * Reads at least this large are released as soon as they are decoded (see release()); smaller ones, the
+ * usual read of a stream arriving at a model's pace, cost the collector little.
+ */
 const RELEASE_AT = 16 * 1024;
 
 /**
@@ -337,12 +340,13 @@ function parse(data: string, logger: Logger | undefined, requestId: string | und
 
 /**
  * Frees a large read's memory as soon as the scanner has decoded it, instead of when the garbage collector
- * gets to it (only with `releaseReads`: a read of our own fetch's body is handed out once and owns its whole
- * buffer, and nothing keeps it after the decode; the scanner keeps the text). Under load a long answer arrives in reads of 16–110 kB, so
- * waiting for the collector left hundreds of megabytes of dead buffers per second in the allocator. Peak RSS
- * of the 1,000-delta benchmark, five interleaved runs of 6–10 rounds against the same code without this:
- * median of the rounds' peaks 99–108 vs 102–117 MB, highest 106–121 vs 112–131 MB; CPU unchanged.
- * A view of a larger buffer (someone else's memory) is left alone.
+ * gets to it (only with `releaseReads`: a read of our own fetch's body is handed out once and owns its
+ * whole buffer, and nothing keeps it after the decode; the scanner keeps the text, a copy). Under load a
+ * long answer arrives in reads of 16–110 kB, so waiting for the collector left hundreds of megabytes of
+ * dead buffers per second in the allocator. Peak RSS of the 1,000-delta benchmark, five interleaved runs
+ * of 6–10 rounds against the same code without this: median of the rounds' peaks 99–108 vs 102–117 MB,
+ * highest 106–121 vs 112–131 MB; CPU unchanged. A view of a larger buffer (someone else's memory) is left
+ * alone.
  */
 function release(bytes: Uint8Array): void {
   if (bytes.byteLength < RELEASE_AT || bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength) return;
