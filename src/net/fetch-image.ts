@@ -1,13 +1,14 @@
 /**
  * Downloads one http(s) image as a data: URL, for inline-images.ts (which loads this module, and the node
- * networking modules it needs, on the first request with a remote image). Safety: only http/https; every hop (at most MAX_REDIRECTS redirects) is re-checked; host names are resolved
- * through a custom `lookup` that refuses the connection when ANY resolved address is non-public (private,
- * loopback, link-local, unique-local, CGNAT, multicast, unspecified, documentation, IPv4-mapped/NAT64/6to4
- * forms of those), so the address checked is the address connected to (no DNS-rebinding gap); literal IPs
- * are checked before connecting. One deadline covers redirects and body; the body is capped while it
- * streams; the bytes must be jpeg/png/gif/webp (sniffed; the declared content-type is not trusted).
- * Failures are ImageFetchErrors with a client-presentable reason (inline-images.ts answers them with a 400
- * naming `messages[i].content[j].image_url.url`).
+ * networking modules it needs, on the first request with a remote image). Safety: only http/https; every
+ * hop (at most MAX_REDIRECTS redirects) is re-checked; host names are resolved through a custom `lookup`
+ * that refuses the connection when ANY resolved address is non-public (private, loopback, link-local,
+ * unique-local, CGNAT, multicast, unspecified, documentation, IPv4-mapped/NAT64/6to4 forms of those), so
+ * the address checked is the address connected to (no DNS-rebinding gap); literal IPs are checked before
+ * connecting. One deadline covers redirects and body; the body is capped while it streams; the bytes must
+ * be jpeg/png/gif/webp (sniffed; the declared content-type is not trusted). Failures are ImageFetchErrors
+ * with a client-presentable reason (inline-images.ts answers them with a 400 naming
+ * `messages[i].content[j].image_url.url`).
  */
 import { sniffMediaType } from "../wire/media.ts";
 import { lookup as dnsLookup, type LookupAddress } from "node:dns";
