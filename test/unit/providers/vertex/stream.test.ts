@@ -20,6 +20,14 @@ const STOP = 'event: message_stop\ndata: {"type":"message_stop"}      \n\n';
 /** A text delta event in Vertex's form. */
 const textDelta = (text: string) =>
   `event: content_block_delta\ndata: ${JSON.stringify({ type: "content_block_delta", index: 0, delta: { type: "text_delta", text } })}\n\n`;
+/** The text deltas of a whole stream, read through vertexEvents. */
+async function textsOf(stream: ReadableStream<Uint8Array>, releaseReads: boolean): Promise<string[]> {
+  const out: string[] = [];
+  for await (const ev of vertexEvents(stream, { deadline: createDeadline(0), inactivityMs: 1000, releaseReads })) {
+    if (ev.type === "content_block_delta" && ev.delta.type === "text_delta") out.push(ev.delta.text);
+  }
+  return out;
+}
 
 describe("vertexEvents", () => {
   it("decodes padded data lines split across chunks, yielding ping/vertex_event/unknown types", async () => {
@@ -151,11 +159,7 @@ describe("vertexEvents", () => {
           c.close();
         },
       });
-      const out: string[] = [];
-      for await (const ev of vertexEvents(stream, { deadline: createDeadline(0), inactivityMs: 1000, releaseReads })) {
-        if (ev.type === "content_block_delta" && ev.delta.type === "text_delta") out.push(ev.delta.text);
-      }
-      return out;
+      return textsOf(stream, releaseReads);
     };
     expect(await texts(false)).toEqual([big, "ok"]);
     expect(own.byteLength).toBe(cut1); // not ours: nothing was freed, the same chunks can be read again
@@ -179,11 +183,7 @@ describe("vertexEvents", () => {
         c.close();
       },
     });
-    const out: string[] = [];
-    for await (const ev of vertexEvents(stream, { deadline: createDeadline(0), inactivityMs: 1000, releaseReads: true })) {
-      if (ev.type === "content_block_delta" && ev.delta.type === "text_delta") out.push(ev.delta.text);
-    }
-    expect(out).toEqual([text]);
+    expect(await textsOf(stream, true)).toEqual([text]);
     expect(memory.buffer.byteLength).toBe(size);
   });
 
