@@ -92,13 +92,15 @@ export interface SoakResult {
   finalRssKb: number;
 }
 
-/** Loads a target with chunks of json and stream20 traffic until `total` requests, sampling RSS after each chunk. */
+/** Loads a target with chunks of json and stream20 traffic until `total` requests (and at least four chunks), sampling RSS after each chunk. */
 export async function soak(t: Target, total: number, connections: number, chunkS: number, maxS: number): Promise<SoakResult> {
   const samples: Array<[number, number]> = [];
   let requests = 0;
   let errors = 0;
   const t0 = performance.now();
-  for (let i = 0; requests < total && performance.now() - t0 < maxS * 1000; i++) {
+  // At least four chunks (two of each mode), so both halves of the growth verdict have samples even when
+  // a fast machine serves `total` requests in the first chunk.
+  for (let i = 0; (requests < total || i < 4) && performance.now() - t0 < maxS * 1000; i++) {
     const mode: ModeName = i % 2 === 0 ? "json" : "stream20";
     const r = await runWrk({ url: t.url(mode), bodyFile: t.bodyFile(mode), headers: t.headers, connections, durationS: chunkS });
     requests += r.requests;

@@ -92,7 +92,7 @@ export function renderSoakStartup(r: Results): string {
     lines.push(
       `Soak on ${TARGET_LABEL[r.soak.target]}: ${fmt(r.soak.requests)} requests (json and stream20 alternating, ${r.settings.connections} connections), ` +
         `${r.soak.errors} errors. RSS MB after each chunk: ${pts}. Peak RSS first half ${MB(g.firstHalfPeakKb)} MB, second half ` +
-        `${MB(g.secondHalfPeakKb)} MB → ${g.grows ? "GROWS" : "no growth"}.`,
+        `${MB(g.secondHalfPeakKb)} MB → ${g.grows === undefined ? "not judged (one sample)" : g.grows ? "GROWS" : "no growth"}.`,
     );
   }
   const s = r.startup;
@@ -159,7 +159,10 @@ export function renderChecks(r: Results): { text: string; failed: string[] } {
     {
       what: "RSS over the soak",
       goal: "no growth",
-      value: (k) => (r.soak?.target === k ? (soakGrowth(r.soak).grows ? 1 : 0) : undefined),
+      value: (k) => {
+        const grows = r.soak?.target === k ? soakGrowth(r.soak).grows : undefined;
+        return grows === undefined ? undefined : grows ? 1 : 0;
+      },
       show: (v) => (v ? "grows" : "flat"),
       pass: (v) => v === 0,
     },

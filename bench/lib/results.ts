@@ -64,11 +64,14 @@ export function summarizeTtfb(samples: TtfbSample[] | undefined): TtfbSample | u
   return { firstDataUs: median(samples.map((s) => s.firstDataUs)), totalUs: median(samples.map((s) => s.totalUs)) };
 }
 
-/** Soak verdict: no growth = the RSS over the second half never exceeds the first half's peak by more than 5 % + 4 MB. */
-export function soakGrowth(s: SoakResult): { firstHalfPeakKb: number; secondHalfPeakKb: number; grows: boolean } {
+/**
+ * Soak verdict: no growth = the RSS over the second half never exceeds the first half's peak by more than
+ * 5 % + 4 MB. `grows` is undefined (no verdict) with fewer than two samples: there is no second half.
+ */
+export function soakGrowth(s: SoakResult): { firstHalfPeakKb: number; secondHalfPeakKb: number; grows: boolean | undefined } {
   const rss = s.samples.map((x) => x[1]);
   const half = Math.max(1, Math.floor(rss.length / 2));
   const first = Math.max(...rss.slice(0, half));
   const second = Math.max(...rss.slice(half));
-  return { firstHalfPeakKb: first, secondHalfPeakKb: second, grows: rss.length > 1 && second > first * 1.05 + 4096 };
+  return { firstHalfPeakKb: first, secondHalfPeakKb: second, grows: rss.length < 2 ? undefined : second > first * 1.05 + 4096 };
 }
